@@ -1,0 +1,96 @@
+"""The `cuda2cann` command line: click commands only, each calling one library function.
+
+Exit codes: 0 success, 1 a check failed (mismatch, error), 2 usage error or bad input.
+"""
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import click
+
+from cuda2cann import __version__
+from cuda2cann.validate.results import ValidationResult, exit_code, summary, write_json
+from cuda2cann.validate.soc import DEFAULT_SOC, PROFILES
+
+EXIT_USAGE = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cuda2cann")
+def main() -> None:
+    """cuda2cann: port CUDA operators to Huawei Ascend (AscendC / CANN) and prove them equivalent."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write results as JSON (schema cuda2cann.validate/1) to this file.")
+@click.option("--cases", type=click.IntRange(min=0), default=None,
+              help="Random cases per operator, beyond the fixed edge cases (default: the spec's `cases`).")
+@click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=None,
+              help="Seed of the random cases; a failure prints the seed that reproduces it.")
+@click.option("--soc", type=click.Choice(sorted(PROFILES)), default=DEFAULT_SOC, show_default=True,
+              help="Ascend SoC profile for cann-cpu (UB size, core count).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds each compiled run may take (default: the spec's timeout_s, 60).")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=8192, show_default=True,
+              help="Address-space limit of each compiled run.")
+@click.option("--no-shrink", is_flag=True, help="Report the first failing case without shrinking it.")
+@click.option("--no-devices", is_flag=True, help="Do not look for a real GPU or NPU.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Operators validated in parallel.")
+def validate(paths: tuple[Path, ...], json_path: Path | None, cases: int | None, seed: int | None, soc: str,
+             timeout_s: float | None, memory_mb: int, no_shrink: bool, no_devices: bool, jobs: int) -> None:
+    """Run the CUDA and the AscendC version of operators on the same inputs and compare them.
+
+    PATHS are spec files (*.c2c.toml) or folders searched for them. Exit status: 0 when nothing
+    mismatched or errored, 1 otherwise, 2 for usage errors.
+    """
+    from cuda2cann.validate.harness import ValidateOptions
+    from cuda2cann.validate.runner import collect_targets, run_targets
+    from cuda2cann.validate.spec import SpecError
+
+    try:
+        targets = collect_targets(paths)
+    except (SpecError, FileNotFoundError) as exc:
+        raise click.UsageError(str(exc)) from None
+    options = ValidateOptions(cases=cases, seed=seed, soc=soc, timeout_s=timeout_s, memory_bytes=memory_mb << 20,
+                              shrink=not no_shrink, devices=not no_devices)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = run_targets(targets, options, pool, progress=_progress)
+    _print_results(results)
+    if json_path is not None:
+        write_json(json_path, results)
+    sys.exit(exit_code(results))
+
+
+def _progress(result: ValidationResult) -> None:
+    click.echo(f"{result.status:>10}  {result.file} [{result.kernel}]", err=True)
+
+
+def _print_results(results: list[ValidationResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="cuda2cann validate", show_lines=False)
+    for col in ("operator", "kernel", "status", "cases", "max abs err", "max rel err"):
+        table.add_column(col, justify="right" if col in ("cases", "max abs err", "max rel err") else "left")
+    colours = {"equivalent": "green", "mismatch": "red", "error": "red", "unported": "yellow", "skipped": "yellow"}
+    for r in results:
+        table.add_row(Path(r.file).name, r.kernel, f"[{colours[r.status]}]{r.status}[/]", str(r.cases),
+                      _fmt(r.max_abs_err), _fmt(r.max_rel_err))
+    console = Console(soft_wrap=True)
+    console.print(table)
+    for r in results:
+        if r.status in ("mismatch", "error", "unported"):
+            console.print(f"[bold]{r.file}[/] [{r.kernel}]: {r.status}: {r.message}", markup=True, highlight=False)
+            if r.reproduce:
+                console.print(f"  reproduce: {r.reproduce}", highlight=False)
+    s = summary(results)
+    console.print(", ".join(f"{n} {k}" for k, n in s.items()), highlight=False)
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3g}"

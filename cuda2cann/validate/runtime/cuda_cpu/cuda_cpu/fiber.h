@@ -1,0 +1,129 @@
+// Execution contexts for fibers: an mmap'ed stack with a guard page, and a context switch.
+// On x86-64 the switch is a dozen instructions (callee-saved registers, MXCSR and the x87 control
+// word, then the stack pointer): no system call and no allocation per switch. Elsewhere, or with
+// CUDA_CPU_USE_UCONTEXT defined, ucontext's swapcontext is used (correct, but it makes a sigprocmask
+// system call per switch).
+#pragma once
+#include <sys/mman.h>
+#include <unistd.h>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#if !defined(__x86_64__) || defined(CUDA_CPU_USE_UCONTEXT)
+#define CUDA_CPU_FIBER_UCONTEXT 1
+#include <ucontext.h>
+#endif
+
+namespace cuda_cpu::detail {
+
+class FiberStack {
+ public:
+  explicit FiberStack(size_t bytes) {
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_ = (bytes + page - 1) / page * page + page;  // + guard page below the stack
+    void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+      std::fprintf(stderr, "cuda-cpu: error: cannot map a %zu-byte fiber stack\n", size_);
+      std::abort();
+    }
+    mprotect(p, page, PROT_NONE);  // overflow faults instead of corrupting the next stack
+    base_ = static_cast<char*>(p);
+    guard_ = page;
+  }
+  FiberStack(FiberStack&& o) noexcept : base_(std::exchange(o.base_, nullptr)), size_(o.size_), guard_(o.guard_) {}
+  FiberStack(const FiberStack&) = delete;
+  FiberStack& operator=(const FiberStack&) = delete;
+  FiberStack& operator=(FiberStack&&) = delete;
+  ~FiberStack() {
+    if (base_) munmap(base_, size_);
+  }
+  char* bottom() const { return base_ + guard_; }
+  char* top() const { return base_ + size_; }
+  size_t usable() const { return size_ - guard_; }
+
+ private:
+  char* base_;
+  size_t size_, guard_;
+};
+
+#ifdef CUDA_CPU_FIBER_UCONTEXT
+
+struct FiberContext {
+  ucontext_t uc;
+};
+
+// Prepares `c` to start running `entry` (which must never return) on `stack`.
+inline void context_init(FiberContext& c, FiberStack& stack, void (*entry)()) {
+  getcontext(&c.uc);
+  c.uc.uc_stack.ss_sp = stack.bottom();
+  c.uc.uc_stack.ss_size = stack.usable();
+  c.uc.uc_link = nullptr;
+  makecontext(&c.uc, entry, 0);
+}
+
+inline void context_switch(FiberContext& from, FiberContext& to) { swapcontext(&from.uc, &to.uc); }
+
+#else
+
+struct FiberContext {
+  void* sp = nullptr;  // stack pointer of the suspended context, pointing at its saved registers
+};
+
+// cuda_cpu_switch(save, load): pushes the callee-saved state, stores the stack pointer in *save,
+// loads `load` and pops that context's state. Weak, so that several translation units may hold it.
+extern "C" void cuda_cpu_switch(void** save, void* load);
+asm(R"(
+  .pushsection .text
+  .weak cuda_cpu_switch
+  .type cuda_cpu_switch, @function
+cuda_cpu_switch:
+  .cfi_startproc
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .cfi_endproc
+  .size cuda_cpu_switch, .-cuda_cpu_switch
+  .popsection
+)");
+
+// The first switch into a fresh context "returns" into `entry` with the stack aligned as after a
+// call; the null return address above it ends backtraces (entry never returns).
+inline void context_init(FiberContext& c, FiberStack& stack, void (*entry)()) {
+  auto top = reinterpret_cast<uintptr_t>(stack.top()) & ~uintptr_t(15);
+  auto* frame = reinterpret_cast<uint64_t*>(top) - 9;
+  uint32_t mxcsr;
+  uint16_t fpucw;
+  asm volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(mxcsr), "=m"(fpucw));
+  frame[0] = mxcsr | (uint64_t(fpucw) << 32);
+  for (int i = 1; i <= 6; ++i) frame[i] = 0;  // r15 r14 r13 r12 rbx rbp
+  frame[7] = reinterpret_cast<uint64_t>(entry);
+  frame[8] = 0;
+  c.sp = frame;
+}
+
+inline void context_switch(FiberContext& from, FiberContext& to) { cuda_cpu_switch(&from.sp, to.sp); }
+
+#endif
+
+}  // namespace cuda_cpu::detail
