@@ -12,7 +12,7 @@ import click
 
 from cuda2cann import __version__
 from cuda2cann.validate.results import ValidationResult, exit_code, summary, write_json
-from cuda2cann.validate.soc import DEFAULT_SOC, PROFILES
+from cuda2cann.validate.soc import DEFAULT_SOC, profiles
 
 EXIT_USAGE = 2
 
@@ -31,7 +31,7 @@ def main() -> None:
               help="Random cases per operator, beyond the fixed edge cases (default: the spec's `cases`).")
 @click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=None,
               help="Seed of the random cases; a failure prints the seed that reproduces it.")
-@click.option("--soc", type=click.Choice(sorted(PROFILES)), default=DEFAULT_SOC, show_default=True,
+@click.option("--soc", type=click.Choice(sorted(profiles())), default=DEFAULT_SOC, show_default=True,
               help="Ascend SoC profile for cann-cpu (UB size, core count).")
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=None,
               help="Seconds each compiled run may take (default: the spec's timeout_s, 60).")

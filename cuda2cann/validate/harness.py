@@ -7,6 +7,7 @@ and reported with the command that reproduces it.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
 from collections.abc import Callable
@@ -152,10 +153,8 @@ def _run_random(spec: OperatorSpec, check: Callable[[Case], CaseVerdict], n: int
         if not verdict.ok:
             raise _Mismatch(verdict.message)
 
-    try:
+    with contextlib.suppress(_Mismatch):  # recorded by the checker; the last failure is the shrunk one
         hypothesis_seed(seed)(prop)()
-    except _Mismatch:
-        pass  # recorded by the checker; the last recorded failure is the shrunk one
 
 
 def _finish(result: ValidationResult, spec: OperatorSpec, tally: _Tally, seed: int, n_random: int) -> ValidationResult:

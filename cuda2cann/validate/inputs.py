@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from cuda2cann.ir.dtypes import DType, from_float64
 from cuda2cann.validate.expr import ExprError
+from cuda2cann.validate.soc import DEFAULT_SOC, soc_profile
 from cuda2cann.validate.spec import OperatorSpec, Scalar, Symbol, Tensor
 
-#: usable UB on 910B (192 KiB - 256 B - 8 KiB): the sizes a case must exceed to test multi-tile paths
-UB_USABLE_BYTES = 192 * 1024 - 256 - 8 * 1024
+#: usable UB of the default SoC (910B: 192 KiB - 256 B - 8 KiB): what a case must exceed to test tiling
+UB_USABLE_BYTES = soc_profile(DEFAULT_SOC).ub_usable
 MAX_CASE_ELEMENTS = 1 << 23
 SPECIAL_SIZES = (1, 2, 3, 5, 7, 8, 13, 16, 31, 32, 33, 63, 64, 127, 128, 255, 256, 257, 1000, 1021, 1024, 2047, 4099,
                  8191, 16384, 49157, 65537, 131071)
@@ -135,10 +136,7 @@ def materialize(spec: OperatorSpec, case: Case) -> Materialized:
 
 def tensor_values(t: Tensor, shape: tuple[int, ...], profile: str, rng: np.random.Generator) -> np.ndarray:
     n = math.prod(shape)
-    if t.dtype.is_float:
-        values = _float_profile(profile, n, rng, t.dtype)
-    else:
-        values = _int_values(t, n, profile, rng)
+    values = _float_profile(profile, n, rng, t.dtype) if t.dtype.is_float else _int_values(t, n, profile, rng)
     if t.low is not None:
         if t.low >= 0:
             values = np.abs(values)

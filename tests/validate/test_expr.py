@@ -31,7 +31,7 @@ def test_rejects_unsafe_or_malformed(text, fragment):
 
 
 def test_unknown_name_lists_known_ones():
-    with pytest.raises(ExprError, match="unknown name 'rows'.*known: n"):
+    with pytest.raises(ExprError, match=r"unknown name 'rows'.*known: n"):
         parse("rows * 2").evaluate({"n": 1})
 
 

@@ -6,8 +6,16 @@ from hypothesis import strategies as st
 
 from cuda2cann.ir.dtypes import bf16_to_float32, dtype
 from cuda2cann.validate.expr import parse
-from cuda2cann.validate.inputs import (UB_USABLE_BYTES, Case, admissible, case_strategy, edge_cases, materialize,
-                                       symbol_strategy, tensor_values)
+from cuda2cann.validate.inputs import (
+    UB_USABLE_BYTES,
+    Case,
+    admissible,
+    case_strategy,
+    edge_cases,
+    materialize,
+    symbol_strategy,
+    tensor_values,
+)
 from cuda2cann.validate.spec import Symbol, Tensor
 from tests.validate.helpers import make_spec
 

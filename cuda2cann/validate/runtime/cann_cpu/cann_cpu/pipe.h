@@ -169,7 +169,7 @@ template <TPosition pos, int32_t depth, auto mask> class TQue {
     cann_cpu::QueueRec& q = rec("FreeTensor");
     uint32_t s = cann_cpu::Access::slot(tensor);
     if (s == cann_cpu::kNoSlot) cann_cpu::fail("FreeTensor", "tensor was never allocated");
-    if (!cann_cpu::Access::current(tensor))
+    if (cann_cpu::Access::freed(tensor))
       cann_cpu::fail("FreeTensor", "double free: the buffer of this tensor (" + c.slots[s].name +
                                        ") was already freed");
     s = own(tensor, q, "FreeTensor");

@@ -135,6 +135,13 @@ struct Access {
     return t;
   }
   template <typename T> static uint32_t slot(const AscendC::LocalTensor<T>& t) { return t.slot_; }
+  // True when `t` is a tensor of this pipe whose buffer was freed since `t` was made.
+  template <typename T> static bool freed(const AscendC::LocalTensor<T>& t) {
+    const Core& c = core();
+    if (t.slot_ >= c.slots.size() || t.pipe_gen_ != c.pipe_gen) return false;
+    const Slot& s = c.slots[t.slot_];
+    return s.gen != t.gen_ || s.state == SlotState::Free;
+  }
 
   // The live buffer behind `t`; a tensor of a freed or released buffer is an error.
   template <typename T> static const Slot& live_slot(const AscendC::LocalTensor<T>& t, const std::string& api, const char* role) {

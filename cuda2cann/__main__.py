@@ -1,0 +1,3 @@
+from cuda2cann.cli import main
+
+main()
