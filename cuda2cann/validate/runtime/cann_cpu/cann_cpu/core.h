@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -126,7 +127,8 @@ enum class SlotState : uint8_t { Free, Allocated, Queued, Dequeued, Fixed };
 // One UB buffer handed out by TPipe::InitBuffer: a queue buffer or a whole TBuf.
 struct Slot {
   uint32_t start = 0;  // UB byte offset
-  uint32_t len = 0;    // bytes, a multiple of 32
+  uint32_t len = 0;    // bytes, a multiple of 32: the extent checks allow
+  uint32_t req = 0;    // bytes InitBuffer asked for: what whole-buffer tensors report as their size
   uint32_t gen = 0;    // bumped by FreeTensor, so stale tensors are recognised
   SlotState state = SlotState::Free;
   int queue = -1;      // index into Core::queues; -1 for a TBuf
@@ -199,8 +201,8 @@ inline std::string context_prefix() {
          std::to_string(r.block_dim) + ": ";
 }
 
-[[noreturn]] inline void fail(const std::string& api, const std::string& what) {
-  throw Violation(context_prefix() + api + ": " + what);
+[[noreturn]] inline void fail(std::string_view api, const std::string& what) {
+  throw Violation(context_prefix() + std::string(api) + ": " + what);
 }
 
 inline std::string hex(uint64_t v) {
@@ -253,7 +255,7 @@ inline uint32_t round_up(uint64_t v, uint32_t to) { return static_cast<uint32_t>
 
 // A read of UB bytes [off, off+bytes) by `consumer` must see every write of the other pipes only
 // after a synchronisation that covers it.
-inline void check_read(uint32_t off, uint64_t bytes, int consumer, const std::string& api, const char* role) {
+inline void check_read(uint32_t off, uint64_t bytes, int consumer, std::string_view api, const char* role) {
   if (bytes == 0) return;
   Core& c = core();
   uint32_t b0 = off / kBlockBytes, b1 = static_cast<uint32_t>((off + bytes + kBlockBytes - 1) / kBlockBytes);
@@ -292,10 +294,12 @@ inline const GmRegion* find_gm_region(const void* p) {
   return nullptr;
 }
 
-// GM bytes [p, p+bytes) must lie inside one region registered with gm_alloc.
-inline void check_gm(const void* p, uint64_t bytes, bool write, const std::string& api) {
+// GM bytes [p, p+bytes) must lie inside the region registered with gm_alloc that `anchor` (the
+// address given to SetGlobalBuffer) points into: an overrun that happens to land in a neighbouring
+// region is still an overrun.
+inline void check_gm(const void* anchor, const void* p, uint64_t bytes, bool write, std::string_view api) {
   if (bytes == 0) return;
-  const GmRegion* r = find_gm_region(p);
+  const GmRegion* r = find_gm_region(anchor);
   const char* verb = write ? "write" : "read";
   if (!r)
     fail(api, std::string(verb) + " of " + std::to_string(bytes) + " bytes at GM address " +

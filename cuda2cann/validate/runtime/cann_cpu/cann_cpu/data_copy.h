@@ -70,7 +70,7 @@ UbSpan copy_ub_span(const AscendC::LocalTensor<T>& t, const Bursts& b, const cha
   return Access::ub(t, (b.ub_extent() + sizeof(T) - 1) / sizeof(T), api, role);
 }
 
-// MTE2: GM bursts into UB. `fill(i, ub)` lays out burst i's UB bytes (defaults to a plain copy).
+// MTE2: GM bursts into UB; fill(ub, gm) lays out one burst's UB bytes from its GM bytes.
 template <typename T, typename Fill>
 void copy_in(const char* api, const AscendC::LocalTensor<T>& dst, const AscendC::GlobalTensor<T>& src, const Bursts& b,
              Fill fill) {
@@ -80,7 +80,7 @@ void copy_in(const char* api, const AscendC::LocalTensor<T>& dst, const AscendC:
   Core& c = core();
   ++c.epoch[PIPE_MTE2];
   const uint8_t* g = reinterpret_cast<const uint8_t*>(Access::gm(src));
-  for (uint32_t i = 0; i < b.count; ++i) fill(i, d.ptr + i * b.ub_step, g + i * b.gm_step);
+  for (uint32_t i = 0; i < b.count; ++i) fill(d.ptr + i * b.ub_step, g + i * b.gm_step);
   for (uint32_t i = 0; i < b.count; ++i) mark_write(static_cast<uint32_t>(d.off + i * b.ub_step), b.ub_len, kWriterMte2, api);
   counters().gm_to_ub_bytes += uint64_t(b.count) * b.len;
 }
@@ -114,8 +114,8 @@ template <typename T> void check_pad_params(const char* api, uint32_t count, uin
 }
 
 // GM->UB DataCopyPad: each burst lands as [left pad][data][right pad][dummy up to 32 bytes].
-// Pads take the pad value (isPad, else SetPadValue); dummy bytes repeat the burst's first element
-// when there are no pads. What the hardware leaves undefined is garbage (0xFF bytes) here.
+// Without pads the dummy bytes repeat the burst's first element; with pads, pads and dummy take the
+// pad value (isPad, else SetPadValue). What the hardware leaves undefined is garbage (0xFF bytes).
 template <typename T>
 void pad_copy_in(const char* api, const AscendC::LocalTensor<T>& dst, const AscendC::GlobalTensor<T>& src, uint32_t count,
                  uint64_t len, uint64_t src_gap, uint64_t dst_gap_blocks, uint32_t left, uint32_t right, bool is_pad,
@@ -126,17 +126,17 @@ void pad_copy_in(const char* api, const AscendC::LocalTensor<T>& dst, const Asce
   const bool have_value = is_pad || c.pad_value_set;
   if (!is_pad) pad_bits = c.pad_value_bits;
   Bursts b{count, len, len + src_gap, ub_len + dst_gap_blocks * kBlockBytes, ub_len};
-  copy_in(api, dst, src, b, [&](uint32_t, uint8_t* u, const uint8_t* g) {
+  copy_in(api, dst, src, b, [&](uint8_t* u, const uint8_t* g) {
     auto put = [&](uint8_t* at, uint64_t bytes, const void* value) {
       for (uint64_t k = 0; k + sizeof(T) <= bytes; k += sizeof(T)) std::memcpy(at + k, value, sizeof(T));
     };
     std::memset(u, 0xFF, ub_len);
     std::memcpy(u + lb, g, len);
-    if (have_value) {
+    if (left == 0 && right == 0) {
+      put(u + len, ub_len - len, g);
+    } else if (have_value) {
       put(u, lb, &pad_bits);
       put(u + lb + len, ub_len - lb - len, &pad_bits);
-    } else if (left == 0 && right == 0) {
-      put(u + len, ub_len - len, g);
     }
   });
 }
@@ -151,7 +151,7 @@ __aicore__ inline void DataCopy(const LocalTensor<T>& dstLocal, const GlobalTens
   uint64_t bytes = uint64_t(calCount) * sizeof(T), whole = bytes / cann_cpu::kBlockBytes * cann_cpu::kBlockBytes;
   if (whole != bytes) ++cann_cpu::counters().datacopy_rounded_down;
   cann_cpu::copy_in(api, dstLocal, srcGlobal, {1, whole, 0, 0, whole},
-                    [&](uint32_t, uint8_t* u, const uint8_t* g) { std::memcpy(u, g, whole); });
+                    [&](uint8_t* u, const uint8_t* g) { std::memcpy(u, g, whole); });
 }
 
 template <typename T>
@@ -170,7 +170,7 @@ __aicore__ inline void DataCopy(const LocalTensor<T>& dstLocal, const GlobalTens
   const uint64_t B = cann_cpu::kBlockBytes, len = repeatParams.blockLen * B;
   cann_cpu::copy_in(api, dstLocal, srcGlobal,
                     {repeatParams.blockCount, len, len + repeatParams.srcStride * B, len + repeatParams.dstStride * B, len},
-                    [&](uint32_t, uint8_t* u, const uint8_t* g) { std::memcpy(u, g, len); });
+                    [&](uint8_t* u, const uint8_t* g) { std::memcpy(u, g, len); });
 }
 
 template <typename T>

@@ -7,7 +7,7 @@ namespace cann_cpu {
 
 // Carves `len` bytes (rounded up to 32) out of the core's UB and fills them with garbage (0xFF:
 // NaN for half/float), so lanes a kernel never writes show up in its results.
-inline uint32_t ub_alloc(uint32_t len, const std::string& api, const std::string& owner) {
+inline uint32_t ub_alloc(uint32_t len, std::string_view api, const std::string& owner) {
   Core& c = core();
   const SocProfile& soc = *rt().soc;
   uint32_t need = round_up(len, kBlockBytes);
@@ -15,8 +15,8 @@ inline uint32_t ub_alloc(uint32_t len, const std::string& api, const std::string
   if (uint64_t(c.ub_used) + need > soc.ub_usable_bytes)
     fail(api, owner + " needs " + std::to_string(need) + " more bytes of UB but only " +
                   std::to_string(soc.ub_usable_bytes - c.ub_used) + " of the " + std::to_string(soc.ub_usable_bytes) +
-                  " usable bytes of " + soc.name + " are left (UB " + std::to_string(soc.ub_bytes) +
-                  " bytes, usable " + std::to_string(soc.ub_usable_bytes) + ")");
+                  " usable bytes of " + soc.name + " are left (UB " + std::to_string(soc.ub_bytes) + " bytes, " +
+                  std::to_string(soc.ub_bytes - soc.ub_usable_bytes) + " of them reserved)");
   uint32_t off = c.ub_used;
   c.ub_used += need;
   std::memset(c.ub.data() + off, 0xFF, need);
@@ -27,7 +27,8 @@ inline uint32_t add_slot(uint32_t start, uint32_t len, SlotState state, int queu
   Core& c = core();
   Slot s;
   s.start = start;
-  s.len = len;
+  s.len = round_up(len, kBlockBytes);
+  s.req = len;
   s.state = state;
   s.queue = queue;
   s.name = std::move(name);
@@ -36,7 +37,7 @@ inline uint32_t add_slot(uint32_t start, uint32_t len, SlotState state, int queu
 }
 
 // Queue buffers still held: a leak at kernel end, and at TPipe::Reset/Destroy.
-inline void check_leaks(const std::string& api) {
+inline void check_leaks(std::string_view api) {
   const Core& c = core();
   for (const Slot& s : c.slots) {
     if (s.queue < 0 || s.state == SlotState::Free) continue;
@@ -83,7 +84,7 @@ class TPipe {
   template <TPosition pos> __aicore__ inline bool InitBuffer(TBuf<pos>& buf, uint32_t len) { return buf.init(len); }
 
   template <HardEvent evt> __aicore__ inline TEventID AllocEventID() {
-    TEventID id = FetchEventID(evt);
+    TEventID id = free_event_id(evt, "TPipe::AllocEventID");
     cann_cpu::core().event_ids_used[static_cast<int>(evt)] |= uint8_t(1u << id);
     return id;
   }
@@ -95,13 +96,8 @@ class TPipe {
     used = uint8_t(used & ~(1u << id));
   }
   template <HardEvent evt> __aicore__ inline TEventID FetchEventID() { return FetchEventID(evt); }
-  // The lowest event ID not taken by AllocEventID (FetchEventID itself takes none).
-  __aicore__ inline TEventID FetchEventID(HardEvent evt) {
-    uint8_t used = cann_cpu::core().event_ids_used[static_cast<int>(evt)];
-    for (int id = 0; id < cann_cpu::kEventIds; ++id)
-      if (!(used & (1u << id))) return static_cast<TEventID>(id);
-    cann_cpu::fail(cann_cpu::event_api("TPipe::FetchEventID", evt), "all 8 event IDs are allocated");
-  }
+  // FetchEventID takes no ID, it names the lowest one AllocEventID has not taken.
+  __aicore__ inline TEventID FetchEventID(HardEvent evt) { return free_event_id(evt, "TPipe::FetchEventID"); }
   __aicore__ inline void Reset() {
     cann_cpu::check_leaks("TPipe::Reset");
     cann_cpu::release_pipe_buffers();
@@ -109,6 +105,14 @@ class TPipe {
   __aicore__ inline void Destroy() {
     cann_cpu::check_leaks("TPipe::Destroy");
     cann_cpu::release_pipe_buffers();
+  }
+
+ private:
+  TEventID free_event_id(HardEvent evt, const char* api) {
+    uint8_t used = cann_cpu::core().event_ids_used[static_cast<int>(evt)];
+    for (int id = 0; id < cann_cpu::kEventIds; ++id)
+      if (!(used & (1u << id))) return static_cast<TEventID>(id);
+    cann_cpu::fail(cann_cpu::event_api(api, evt), "all 8 event IDs are allocated");
   }
 };
 
@@ -126,7 +130,7 @@ template <TPosition pos, int32_t depth, auto mask> class TQue {
       cann_cpu::Slot& slot = c.slots[s];
       if (slot.state != cann_cpu::SlotState::Free) continue;
       slot.state = cann_cpu::SlotState::Allocated;
-      return cann_cpu::Access::make_local<T>(s, slot.start, slot.len / sizeof(T));
+      return cann_cpu::Access::make_local<T>(s, slot.start, slot.req / sizeof(T));
     }
     cann_cpu::fail("AllocTensor", "all " + std::to_string(q.slots.size()) + " buffers of " + q.name +
                                       " are in use (InitBuffer num=" + std::to_string(q.slots.size()) +
@@ -161,7 +165,7 @@ template <TPosition pos, int32_t depth, auto mask> class TQue {
     }
     cann_cpu::Slot& slot = c.slots[s];
     slot.state = cann_cpu::SlotState::Dequeued;
-    return cann_cpu::Access::make_local<T>(s, slot.start, slot.len / sizeof(T));
+    return cann_cpu::Access::make_local<T>(s, slot.start, slot.req / sizeof(T));
   }
 
   template <typename T> __aicore__ inline void FreeTensor(LocalTensor<T>& tensor) {
@@ -190,13 +194,18 @@ template <TPosition pos, int32_t depth, auto mask> class TQue {
     q.name = std::string("TQue<") + cann_cpu::position_name(pos) + ", " + std::to_string(depth) + "> #" +
              std::to_string(c.queues.size());
     q.depth = depth;
-    if (pos == TPosition::VECIN) q.src_pipe = PIPE_MTE2, q.dst_pipe = PIPE_V;
-    if (pos == TPosition::VECOUT) q.src_pipe = PIPE_V, q.dst_pipe = PIPE_MTE3;
+    if constexpr (pos == TPosition::VECIN) {
+      q.src_pipe = PIPE_MTE2;
+      q.dst_pipe = PIPE_V;
+    } else if constexpr (pos == TPosition::VECOUT) {
+      q.src_pipe = PIPE_V;
+      q.dst_pipe = PIPE_MTE3;
+    }
     for (int i = 0; i < num; ++i) {
       std::string owner = "buffer " + std::to_string(i) + " of " + q.name;
       uint32_t start = cann_cpu::ub_alloc(len, "TPipe::InitBuffer", owner);
-      q.slots.push_back(cann_cpu::add_slot(start, cann_cpu::round_up(len, cann_cpu::kBlockBytes),
-                                           cann_cpu::SlotState::Free, static_cast<int>(c.queues.size()), owner));
+      q.slots.push_back(
+          cann_cpu::add_slot(start, len, cann_cpu::SlotState::Free, static_cast<int>(c.queues.size()), owner));
     }
     c.queues.push_back(std::move(q));
     qid_ = static_cast<int>(c.queues.size() - 1);
@@ -226,7 +235,7 @@ template <TPosition pos> class TBuf {
  public:
   __aicore__ inline TBuf() = default;
   template <typename T> __aicore__ inline LocalTensor<T> Get() {
-    return Get<T>(slot("TBuf::Get").len / sizeof(T));
+    return Get<T>(slot("TBuf::Get").req / sizeof(T));
   }
   template <typename T> __aicore__ inline LocalTensor<T> Get(uint32_t len) { return GetWithOffset<T>(len, 0); }
   // `size` elements starting `bufOffset` bytes into the buffer.
@@ -247,8 +256,7 @@ template <TPosition pos> class TBuf {
       cann_cpu::fail("TPipe::InitBuffer", "TBuf initialised twice");
     std::string name = std::string("TBuf<") + cann_cpu::position_name(pos) + "> #" + std::to_string(c.tbufs++);
     uint32_t start = cann_cpu::ub_alloc(len, "TPipe::InitBuffer", name);
-    slot_ = cann_cpu::add_slot(start, cann_cpu::round_up(len, cann_cpu::kBlockBytes), cann_cpu::SlotState::Fixed,
-                               -1, name);
+    slot_ = cann_cpu::add_slot(start, len, cann_cpu::SlotState::Fixed, -1, name);
     pipe_gen_ = c.pipe_gen;
     return true;
   }

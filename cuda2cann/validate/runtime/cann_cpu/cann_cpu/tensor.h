@@ -54,12 +54,12 @@ template <typename T> class GlobalTensor {
  private:
   friend struct cann_cpu::Access;
   void check_scalar(uint64_t offset, bool write, const char* api) const {
-    cann_cpu::check_gm(addr_ + offset, sizeof(T), write, api);
+    cann_cpu::check_gm(base_, addr_ + offset, sizeof(T), write, api);
     check_size(offset, 1, write, api);
   }
   // Elements [first, first+n) from this tensor's address must lie inside the size given to
   // SetGlobalBuffer (when one was given).
-  void check_size(uint64_t first, uint64_t n, bool write, const std::string& api) const {
+  void check_size(uint64_t first, uint64_t n, bool write, std::string_view api) const {
     if (size_ == 0 || n == 0) return;
     int64_t el = addr_ + first - base_;
     if (el < 0 || static_cast<uint64_t>(el) + n > size_)
@@ -144,7 +144,7 @@ struct Access {
   }
 
   // The live buffer behind `t`; a tensor of a freed or released buffer is an error.
-  template <typename T> static const Slot& live_slot(const AscendC::LocalTensor<T>& t, const std::string& api, const char* role) {
+  template <typename T> static const Slot& live_slot(const AscendC::LocalTensor<T>& t, std::string_view api, const char* role) {
     const Core& c = core();
     if (t.slot_ == kNoSlot)
       fail(api, std::string(role) + " tensor was never allocated (default-constructed LocalTensor)");
@@ -158,7 +158,7 @@ struct Access {
 
   // UB operand of `count` elements of `t`: live, `align`-byte aligned and inside its buffer.
   template <typename T>
-  static UbSpan ub(const AscendC::LocalTensor<T>& t, uint64_t count, const std::string& api, const char* role,
+  static UbSpan ub(const AscendC::LocalTensor<T>& t, uint64_t count, std::string_view api, const char* role,
                    uint32_t align = kBlockBytes) {
     const Slot& s = live_slot(t, api, role);
     uint64_t bytes = count * sizeof(T);
@@ -175,8 +175,8 @@ struct Access {
   template <typename T> static T* gm(const AscendC::GlobalTensor<T>& t) { return t.addr_; }
   template <typename T>
   static void check_gm(const AscendC::GlobalTensor<T>& t, uint64_t byte_off, uint64_t bytes, bool write,
-                       const std::string& api) {
-    cann_cpu::check_gm(reinterpret_cast<const uint8_t*>(t.addr_) + byte_off, bytes, write, api);
+                       std::string_view api) {
+    cann_cpu::check_gm(t.base_, reinterpret_cast<const uint8_t*>(t.addr_) + byte_off, bytes, write, api);
     // Copy parameters count bytes; the elements they touch are checked against SetGlobalBuffer.
     t.check_size(byte_off / sizeof(T), (byte_off % sizeof(T) + bytes + sizeof(T) - 1) / sizeof(T), write, api);
   }

@@ -45,6 +45,11 @@ template <typename D, typename S> constexpr uint8_t cast_modes() {
   return 0;
 }
 
+inline const char* round_mode_name(AscendC::RoundMode m) {
+  static const char* const names[] = {"CAST_NONE", "CAST_RINT", "CAST_FLOOR", "CAST_CEIL", "CAST_ROUND", "CAST_TRUNC", "CAST_ODD"};
+  return names[static_cast<int>(m)];
+}
+
 inline c2c::Round to_c2c(AscendC::RoundMode m) {
   switch (m) {
     case AscendC::RoundMode::CAST_FLOOR: return c2c::Round::Down;
@@ -126,7 +131,7 @@ __aicore__ inline void Cast(const LocalTensor<T1>& dstLocal, const LocalTensor<T
                 "cann-cpu: Cast between these types is not supported on Ascend A2 (see docs/runtime_cann_cpu.md)");
   const char* api = "Cast";
   if (!(cann_cpu::cast_modes<T1, T2>() & cann_cpu::mode_bit(round_mode)))
-    cann_cpu::fail(api, "RoundMode " + std::to_string(static_cast<int>(round_mode)) +
+    cann_cpu::fail(api, std::string("RoundMode::") + cann_cpu::round_mode_name(round_mode) +
                             " is not supported for this type pair on Ascend A2");
   if (!cann_cpu::check_count(api, calCount)) return;
   const T2* a = cann_cpu::vec_in(srcLocal, calCount, api, "src");

@@ -26,7 +26,7 @@ template <typename T, typename C> inline T from_calc(C v) {
 }
 
 // count < 0 is an error, count == 0 a NOP (as on A2).
-inline bool check_count(const std::string& api, int64_t count) {
+inline bool check_count(std::string_view api, int64_t count) {
   if (count < 0) fail(api, "count " + std::to_string(count) + " is negative");
   return count > 0;
 }

@@ -237,7 +237,11 @@ class Scheduler {
 
   std::string describe_deadlock() const {
     std::string waits;
-    if (arrived_) waits += "; " + std::to_string(arrived_) + " thread(s) wait in a block barrier such as __syncthreads()";
+    for (unsigned i = 0; i < n_ && arrived_; ++i)
+      if (fibers_[i].state == FiberState::AtBarrier) {
+        waits += "; " + std::to_string(arrived_) + " thread(s) wait in " + fibers_[i].primitive;
+        break;
+      }
     for (size_t w = 0; w < exited_.size(); ++w)
       for (const PendingGroup& g : pending_[w])
         waits += "; warp " + std::to_string(w) + " lanes " + hex(g.arrived) + " wait in " +

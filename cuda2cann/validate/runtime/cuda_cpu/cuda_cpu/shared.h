@@ -3,7 +3,8 @@
 // `T* name = cuda_cpu::dynamic_shared<T>();`. Each OS thread owns an arena that serves the block it is
 // running: one object per (declaration, type) and block, created by the first thread that reaches
 // the declaration, and the dynamic area sized by the launch. New storage is filled with 0xFF bytes
-// (NaN for floats, -1 for integers), because CUDA shared memory starts uninitialised.
+// (NaN for floats, -1 for integers), because CUDA shared memory starts uninitialised. Storage is
+// 64-byte aligned, so alignas() requests up to a cache line hold even where a rewrite dropped them.
 #pragma once
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 namespace cuda_cpu::detail {
 
 constexpr unsigned char kGarbageByte = 0xFF;
+constexpr size_t kSharedAlign = 64;
 
 // A distinct address per type, so one declaration in a template keeps one object per instantiation.
 template <class T>
@@ -37,7 +39,7 @@ class SharedArena {
     if (!dynamic_ || dynamic_bytes > dynamic_capacity_) {
       std::free(dynamic_);
       dynamic_capacity_ = dynamic_bytes < 16 ? 16 : dynamic_bytes;
-      dynamic_ = allocate(16, dynamic_capacity_);
+      dynamic_ = allocate(kSharedAlign, dynamic_capacity_);
     }
     if (dynamic_bytes) std::memset(dynamic_, kGarbageByte, dynamic_bytes);
   }
@@ -47,7 +49,7 @@ class SharedArena {
   void* object(int id, const void* type, size_t size, size_t align) {
     for (Entry& e : entries_)
       if (e.id == id && e.type == type) return fresh(e, size);
-    entries_.push_back({id, type, allocate(align < 16 ? 16 : align, size), 0});
+    entries_.push_back({id, type, allocate(align < kSharedAlign ? kSharedAlign : align, size), 0});
     return fresh(entries_.back(), size);
   }
 
@@ -100,7 +102,7 @@ T* block_shared(int id) {
   return static_cast<T*>(detail::current_arena().object(id, &detail::TypeKey<T>::key, sizeof(T), alignof(T)));
 }
 
-// The block's dynamic shared memory (extern __shared__), 16-byte aligned.
+// The block's dynamic shared memory (extern __shared__), 64-byte aligned.
 template <class T>
 T* dynamic_shared() {
   return static_cast<T*>(detail::current_arena().dynamic());

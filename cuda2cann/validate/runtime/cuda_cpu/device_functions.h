@@ -1,0 +1,3 @@
+// <device_functions.h> for cuda-cpu: everything lives in cuda_cpu.h.
+#pragma once
+#include "cuda_cpu.h"
