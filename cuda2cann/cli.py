@@ -79,7 +79,7 @@ def _print_results(results: list[ValidationResult]) -> None:
         table.add_column(col, justify="right" if col in ("cases", "max abs err", "max rel err") else "left")
     colours = {"equivalent": "green", "mismatch": "red", "error": "red", "unported": "yellow", "skipped": "yellow"}
     for r in results:
-        table.add_row(Path(r.file).name, r.kernel, f"[{colours[r.status]}]{r.status}[/]", str(r.cases),
+        table.add_row(Path(r.file).name.removesuffix(".c2c.toml"), r.kernel, f"[{colours[r.status]}]{r.status}[/]", str(r.cases),
                       _fmt(r.max_abs_err), _fmt(r.max_rel_err))
     console = Console(soft_wrap=True)
     console.print(table)

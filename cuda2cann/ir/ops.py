@@ -91,7 +91,8 @@ NUMPY = {
     Op.FLOOR: np.floor, Op.CEIL: np.ceil, Op.ROUND: _round_half_away, Op.RINT: np.rint, Op.TRUNC: np.trunc,
     Op.SIN: np.sin, Op.COS: np.cos, Op.NOT: np.logical_not,
     Op.ADD: np.add, Op.SUB: np.subtract, Op.MUL: np.multiply, Op.DIV: _c_div, Op.MOD: _c_mod,
-    Op.MAX: np.fmax, Op.MIN: np.fmin,  # fmaxf/fminf: a NaN operand yields the other one Op.POW: np.power, Op.AND: np.logical_and, Op.OR: np.logical_or,
+    # fmaxf/fminf: a NaN operand yields the other one
+    Op.MAX: np.fmax, Op.MIN: np.fmin, Op.POW: np.power, Op.AND: np.logical_and, Op.OR: np.logical_or,
     Op.LT: np.less, Op.LE: np.less_equal, Op.GT: np.greater, Op.GE: np.greater_equal, Op.EQ: np.equal,
     Op.NE: np.not_equal,
 }

@@ -65,9 +65,17 @@ def symbol_strategy(sym: Symbol) -> st.SearchStrategy[int]:
 
 
 def scalar_strategy(sc: Scalar) -> st.SearchStrategy[float]:
-    if sc.dtype.is_float:
-        return st.floats(sc.min, sc.max, allow_nan=False, allow_infinity=False, width=32)
+    if sc.dtype.is_float:  # bounds rounded inwards to float32 values, which hypothesis requires for width=32
+        lo, hi = _f32_inward(sc.min, up=True), _f32_inward(sc.max, up=False)
+        return st.floats(lo, max(lo, hi), allow_nan=False, allow_infinity=False, width=32)
     return st.integers(math.ceil(sc.min), math.floor(sc.max)).map(float)
+
+
+def _f32_inward(x: float, up: bool) -> float:
+    f = float(np.float32(x))
+    if (f < x and up) or (f > x and not up):
+        f = float(np.nextafter(np.float32(f), np.float32(np.inf if up else -np.inf)))
+    return f
 
 
 def case_strategy(spec: OperatorSpec) -> st.SearchStrategy[Case]:

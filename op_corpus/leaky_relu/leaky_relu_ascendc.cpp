@@ -2,7 +2,7 @@
 // Per-core ranges start on 32-byte boundaries; tiles are double buffered and move with DataCopyPad.
 // CompareScalar/Select in count form need counts that fill whole 256-byte repeats, so they run on
 // the count rounded up to 64 fp32; the extra lanes are scratch inside the tile and never copied out.
-// UB: 2 x 16 KiB in + 2 x 16 KiB out + 16 KiB alpha*x + 512 B mask = 81 KiB.
+// UB: 2 x 16 KiB in + 2 x 16 KiB out + 16 KiB alpha*x + 512 B mask = 80.5 KiB.
 #include "kernel_operator.h"
 
 namespace {

@@ -1,9 +1,9 @@
-// AscendC port of rmsnorm (rmsnorm.cu:14-44): y[r, :] = x[r, :] * rsqrt(mean(x[r, :]^2) + eps) * gamma.
+// AscendC port of rmsnorm (rmsnorm.cu:7-45): y[r, :] = x[r, :] * rsqrt(mean(x[r, :]^2) + eps) * gamma.
 // Rows are split into contiguous per-core ranges; gamma is loaded once and kept in UB. Each row
 // (cols <= MAX_COLS) is loaded whole with DataCopyPad (double buffered): Mul gives x^2, ReduceSum
 // the sum of squares, and the 1-element vector ops Muls(1/cols), Adds(eps), Rsqrt turn it into the
 // row's scale, read back as a scalar after a V->S event for Muls.
-// UB: 16 KiB gamma + 2 x 16 KiB in + 2 x 16 KiB out + 16 KiB x^2 + 256 B work + 32 B scale = 97 KiB.
+// UB: 16 KiB gamma + 2 x 16 KiB in + 2 x 16 KiB out + 16 KiB x^2 + 256 B work + 32 B scale = 96.3 KiB.
 #include "kernel_operator.h"
 
 namespace {

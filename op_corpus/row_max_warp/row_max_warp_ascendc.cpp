@@ -3,7 +3,7 @@
 // DataCopyPad (double buffered) and ReduceMax writes its maximum into a 32-byte slot of an output
 // batch (ReduceMax stores value and index, so slots are kept 32-byte aligned). One strided
 // DataCopyPad per batch gathers the first fp32 of every slot into consecutive GM addresses.
-// UB: 2 x 16 KiB in + 2 x 2 KiB out batch + 512 B work = 37 KiB.
+// UB: 2 x 16 KiB in + 2 x 2 KiB out batch + 512 B work = 36.5 KiB.
 #include "kernel_operator.h"
 
 namespace {

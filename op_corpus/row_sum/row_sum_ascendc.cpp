@@ -3,15 +3,14 @@
 // CHUNK_ELEMS (double buffered, DataCopyPad for ragged chunk lengths); the chunks are added
 // element-wise into an accumulator, which ReduceSum collapses into the row's slot of an output
 // batch. A batch of up to ROW_BATCH sums goes back to GM with one DataCopyPad.
-// UB: 2 x 8 KiB in + 8 KiB accumulator + 256 B work + 2 x 256 B out = 25 KiB.
+// UB: 2 x 8 KiB in + 8 KiB accumulator + 128 B work + 2 x 256 B out = 24.6 KiB.
 #include "kernel_operator.h"
 
 namespace {
 constexpr int32_t BUFFER_NUM = 2;
 constexpr uint32_t CHUNK_ELEMS = 2048;
 constexpr uint32_t ROW_BATCH = 64;
-// ReduceSum work space: one fp32 per 256-byte repeat of a chunk (32), rounded up to 32 bytes.
-constexpr uint32_t WORK_ELEMS = 64;
+constexpr uint32_t WORK_ELEMS = CHUNK_ELEMS / 64;  // ReduceSum: one fp32 per 256-byte repeat
 
 class KernelRowSum {
  public:

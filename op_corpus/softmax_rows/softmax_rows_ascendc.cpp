@@ -1,8 +1,8 @@
-// AscendC port of softmax_rows (softmax_rows.cu:8-43): y[r, :] = exp(x[r, :] - max) / sum(exp(x[r, :] - max)).
+// AscendC port of softmax_rows (softmax_rows.cu:8-41): y[r, :] = exp(x[r, :] - max) / sum(exp(x[r, :] - max)).
 // Rows are split into contiguous per-core ranges. A whole row (cols <= MAX_COLS) is loaded with
 // DataCopyPad (double buffered) and handled in one pass: ReduceMax, Adds(-max), Exp, ReduceSum,
 // Muls(1 / sum). The two reductions are read back as scalars after a V->S event.
-// UB: 2 x 16 KiB in + 2 x 16 KiB out + 512 B work + 32 B result = 65 KiB.
+// UB: 2 x 16 KiB in + 2 x 16 KiB out + 512 B work + 32 B result = 64.5 KiB.
 #include "kernel_operator.h"
 
 namespace {

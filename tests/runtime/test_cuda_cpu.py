@@ -744,6 +744,9 @@ int main() {
       (int)bb(__float2bfloat16(0.1f)), (int)bb(__float2bfloat16_rz(0.1f)), (int)bb(__float2bfloat16(1.0f) + __float2bfloat16(1.0f)),
       (int)(__bfloat162float(__hmul(__float2bfloat16(3.0f), __float2bfloat16(0.5f))) * 100),
       __bfloat162int_rn(__float2bfloat16(-7.5f)), (int)bb(__int2bfloat16_rn(16777217)), (int)hb(__double2half(0.1)),
+      // fused multiply-add rounds once, even where the unrounded sum sits just beside a tie
+      (int)hb(__hfma(__float2half(1.5f), __float2half(683.0f / 1024), __ushort_as_half(0x0001))),
+      (int)bb(__hfma(__float2bfloat16(1.75f), __float2bfloat16(37.0f / 64), __float2bfloat16(-ldexpf(1.0f, -100)))),
   };
   std::printf("facts");
   for (int v : facts) std::printf(" %d", v);
@@ -892,6 +895,7 @@ def test_half_intrinsics(halves):
     assert f[38] == 0x3C00  # 1 + smallest subnormal rounds back to 1
     assert f[39:42] == [0x3DCD, 0x3DCC, 0x4000]
     assert f[42:46] == [150, -8, 0x4B80, h(0.1)]
+    assert f[46:48] == [0x3C01, 0x3F81]  # 1.5 * 683/1024 + 2^-24 and 1.75 * 37/64 - 2^-100
 
 
 def test_half_values_through_kernels(halves):
@@ -983,7 +987,7 @@ def fault(scenario: str) -> tuple[list[int], str]:
 LAUNCH_FAILURE = 719
 
 
-def test_loop_mode_kernel_calling_syncthreads_is_an_error(cuda_cpu):
+def test_loop_mode_kernel_calling_syncthreads_is_an_error():
     codes, err = fault("loop_sync")
     # launch, cudaGetLastError (then cleared), sticky error at the next synchronisation; a reset clears it
     assert codes == [LAUNCH_FAILURE, LAUNCH_FAILURE, 0, LAUNCH_FAILURE, 0, 3]

@@ -79,3 +79,11 @@ def test_bf16_values_are_rounded_bit_patterns():
 def test_strategy_cases_are_well_formed(case):
     assert 1 <= case.symbols["n"] <= 5000 and 0 <= case.data_seed < 2**32
     assert math.isfinite(case.data_seed)
+
+
+@given(st.data())
+def test_scalar_bounds_that_are_not_float32_values_still_work(data):
+    from cuda2cann.validate.inputs import scalar_strategy
+    from cuda2cann.validate.spec import Scalar
+    v = data.draw(scalar_strategy(Scalar("alpha", dtype("float32"), 0.0, 0.1)))
+    assert 0.0 <= v <= 0.1

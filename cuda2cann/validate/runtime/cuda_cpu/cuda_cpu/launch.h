@@ -113,7 +113,7 @@ inline void run_blocks(void* p) {
 inline std::string check_config(const LaunchConfig& c) {
   const dim3 g = c.grid, b = c.block;
   if (!g.x || !g.y || !g.z || !b.x || !b.y || !b.z) return "a grid or block dimension is zero";
-  if (uint64_t(b.x) * b.y * b.z > 1024 || b.x > 1024 || b.y > 1024 || b.z > 64)
+  if (uint64_t(b.x) * b.y * b.z > 1024 || b.z > 64)
     return "block (" + std::to_string(b.x) + "," + std::to_string(b.y) + "," + std::to_string(b.z) + ") exceeds 1024 threads or (1024,1024,64)";
   if (g.x > 2147483647u || g.y > 65535 || g.z > 65535) return "grid exceeds (2147483647,65535,65535)";
   if (c.shared_bytes > kMaxDynamicSharedBytes) return "dynamic shared memory of " + std::to_string(c.shared_bytes) + " bytes exceeds 227 KiB";
@@ -123,7 +123,7 @@ inline std::string check_config(const LaunchConfig& c) {
 inline cudaError_t run_grid(const LaunchConfig& c, const void* kernel, void (*body)(const void*), const void* arg) {
   if (tls.shared) {
     std::fprintf(stderr, "cuda-cpu: error: kernel `%s` launched from device code (dynamic parallelism is not supported)\n", kernel_name(kernel).c_str());
-    return cudaErrorNotSupported;
+    return record(cudaErrorNotSupported);
   }
   if (std::string bad = check_config(c); !bad.empty()) {
     std::fprintf(stderr, "cuda-cpu: error: invalid launch configuration of kernel `%s`: %s\n", kernel_name(kernel).c_str(), bad.c_str());

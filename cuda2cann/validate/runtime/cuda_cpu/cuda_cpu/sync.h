@@ -140,7 +140,8 @@ inline int __syncthreads_or(int predicate) { return cuda_cpu::detail::block_barr
 
 // ---- warp collectives ----
 inline void __syncwarp(unsigned mask = 0xffffffffu) {
-  cuda_cpu::detail::warp_collective<char>("__syncwarp()", mask, char{}, 0, 32, nullptr);
+  const char nothing = 0;
+  cuda_cpu::detail::scheduler_for("__syncwarp()").warp_collective("__syncwarp()", mask, &nothing, 1, 0, 32, nullptr);
 }
 
 template <class T>
