@@ -1274,3 +1274,58 @@ def test_user_code_compiles_as_with_nvcc():
     assert nums(out["bits"]) == [31, 32, 8, 4, 0x80000000, -15, 1, 0x77553311, 3, 0, 0, 1]
     assert nums(out["consts"]) == [1, 1, 12000, 12000, pytest.approx(np.pi)]
     assert nums(out["types"]) == [1, 2, 7, 1, 3, 1, 32]
+
+
+# ---------------------------------------------------------------------------------------------
+# Built with -fsanitize=address, fiber switches are annotated: out-of-bounds accesses are caught and
+# faults unwinding fiber stacks raise no false alarms.
+SANITIZED = r"""
+#include <cuda_runtime.h>
+#include <cstdio>
+#include <cstring>
+using cuda_cpu::LaunchConfig;
+using cuda_cpu::SyncMode;
+
+__global__ void reduce(const float* in, float* out, int n, int overrun) {
+  auto& s = *cuda_cpu::block_shared<float[64]>(1);
+  s[threadIdx.x] = in[blockIdx.x * blockDim.x + threadIdx.x];
+  __syncthreads();
+  for (unsigned k = 32; k > 0; k >>= 1) {
+    if (threadIdx.x < k) s[threadIdx.x] += s[threadIdx.x + k];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) out[blockIdx.x + overrun] = s[0];
+}
+__global__ void faulty(float* out) {
+  if (threadIdx.x >= 16) return;
+  out[threadIdx.x] = __shfl_down_sync(0xffffffff, 1.0f, 1);
+}
+
+int main(int argc, char** argv) {
+  int n = 256;
+  float *in, *out;
+  cudaMalloc(&in, n * sizeof(float));
+  cudaMalloc(&out, 4 * 64 * sizeof(float));
+  cudaMemset(in, 0, n * sizeof(float));
+  bool oob = argc > 1 && !std::strcmp(argv[1], "oob");
+  for (int round = 0; round < 3; ++round) {
+    cudaError_t a = cuda_cpu::launch(LaunchConfig(4, 64, 0, 0, SyncMode::Fibers), faulty, out);
+    cudaError_t b = cuda_cpu::launch(LaunchConfig(4, 64, 0, 0, SyncMode::Fibers), reduce, in, out, n, oob ? 1000 : 0);
+    std::printf("round %d %d\n", (int)a, (int)b);
+  }
+  return 0;
+}
+"""
+
+
+def test_address_sanitizer_builds():
+    exe = build_executable(BuildRequest(SANITIZED, Runtime.CUDA_CPU, opt_level="-O1",
+                                        extra_flags=("-fsanitize=address", "-fno-omit-frame-pointer")))
+    env = {**os.environ, "ASAN_OPTIONS": "detect_leaks=0"}
+    clean = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60, env=env)
+    assert clean.returncode == 0, clean.stderr
+    assert clean.stdout.split() == ["round", "719", "0"] * 3
+    assert "AddressSanitizer" not in clean.stderr
+    oob = subprocess.run([str(exe), "oob"], capture_output=True, text=True, timeout=60, env=env)
+    assert oob.returncode != 0
+    assert "heap-buffer-overflow" in oob.stderr and "reduce(" in oob.stderr

@@ -72,7 +72,7 @@ def as_node(v: Value, want: DType | None = None) -> Node:
     """The value as an IR node, converted to `want` (C conversion) when given."""
     if isinstance(v, Idx):
         node: Node = IndexValue(v.e, v.type)
-    elif isinstance(v, Val) or isinstance(v, Cond):
+    elif isinstance(v, (Val, Cond)):
         node = v.node
     else:
         raise TypeError(f"a {type(v).__name__} cannot be used as a scalar value")
@@ -93,7 +93,7 @@ def common_type(a: DType, b: DType) -> DType:
     if b.name == "bool":
         return common_type(a, INT32)
     if 8 in (a.itemsize, b.itemsize):
-        return a if a.itemsize == 8 and (not b.itemsize == 8 or a.name.startswith("u")) else b
+        return a if a.itemsize == 8 and (b.itemsize != 8 or a.name.startswith("u")) else b
     if "uint32" in (a.name, b.name):
         return UINT32
     return INT32

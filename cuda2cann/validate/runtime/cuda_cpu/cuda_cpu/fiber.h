@@ -16,6 +16,12 @@
 #define CUDA_CPU_FIBER_UCONTEXT 1
 #include <ucontext.h>
 #endif
+// AddressSanitizer must be told about stack switches, or it misjudges frames on fiber stacks.
+#if defined(__SANITIZE_ADDRESS__)
+#define CUDA_CPU_ASAN 1
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace cuda_cpu::detail {
 
@@ -49,27 +55,43 @@ class FiberStack {
   size_t size_, guard_;
 };
 
+// A reused stack still carries the poisoned redzones of frames that never returned (abandoned fibers).
+inline void forget_frames(FiberStack& stack) {
+#ifdef CUDA_CPU_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(stack.bottom(), stack.usable());
+#else
+  (void)stack;
+#endif
+}
+
 #ifdef CUDA_CPU_FIBER_UCONTEXT
 
 struct FiberContext {
   ucontext_t uc;
+  const void* stack_bottom = nullptr;  // the stack this context runs on (for AddressSanitizer)
+  size_t stack_size = 0;
 };
 
 // Prepares `c` to start running `entry` (which must never return) on `stack`.
 inline void context_init(FiberContext& c, FiberStack& stack, void (*entry)()) {
+  forget_frames(stack);
   getcontext(&c.uc);
   c.uc.uc_stack.ss_sp = stack.bottom();
   c.uc.uc_stack.ss_size = stack.usable();
   c.uc.uc_link = nullptr;
   makecontext(&c.uc, entry, 0);
+  c.stack_bottom = stack.bottom();
+  c.stack_size = stack.usable();
 }
 
-inline void context_switch(FiberContext& from, FiberContext& to) { swapcontext(&from.uc, &to.uc); }
+inline void raw_switch(FiberContext& from, FiberContext& to) { swapcontext(&from.uc, &to.uc); }
 
 #else
 
 struct FiberContext {
   void* sp = nullptr;  // stack pointer of the suspended context, pointing at its saved registers
+  const void* stack_bottom = nullptr;  // the stack this context runs on (for AddressSanitizer)
+  size_t stack_size = 0;
 };
 
 // cuda_cpu_switch(save, load): pushes the callee-saved state, stores the stack pointer in *save,
@@ -110,6 +132,7 @@ cuda_cpu_switch:
 // The first switch into a fresh context "returns" into `entry` with the stack aligned as after a
 // call; the null return address above it ends backtraces (entry never returns).
 inline void context_init(FiberContext& c, FiberStack& stack, void (*entry)()) {
+  forget_frames(stack);
   auto top = reinterpret_cast<uintptr_t>(stack.top()) & ~uintptr_t(15);
   auto* frame = reinterpret_cast<uint64_t*>(top) - 9;
   uint32_t mxcsr;
@@ -120,10 +143,35 @@ inline void context_init(FiberContext& c, FiberStack& stack, void (*entry)()) {
   frame[7] = reinterpret_cast<uint64_t>(entry);
   frame[8] = 0;
   c.sp = frame;
+  c.stack_bottom = stack.bottom();
+  c.stack_size = stack.usable();
 }
 
-inline void context_switch(FiberContext& from, FiberContext& to) { cuda_cpu_switch(&from.sp, to.sp); }
+inline void raw_switch(FiberContext& from, FiberContext& to) { cuda_cpu_switch(&from.sp, to.sp); }
 
 #endif
+
+// Suspends `from` and resumes `to`; `final` when `from` will never be resumed.
+inline void context_switch(FiberContext& from, FiberContext& to, bool final = false) {
+#ifdef CUDA_CPU_ASAN
+  void* fake_stack = nullptr;
+  __sanitizer_start_switch_fiber(final ? nullptr : &fake_stack, to.stack_bottom, to.stack_size);
+  raw_switch(from, to);
+  __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#else
+  (void)final;
+  raw_switch(from, to);
+#endif
+}
+
+// The first thing a new context does: completes the switch into it and learns the stack of `origin`,
+// the context that switched to it.
+inline void context_started(FiberContext& origin) {
+#ifdef CUDA_CPU_ASAN
+  __sanitizer_finish_switch_fiber(nullptr, &origin.stack_bottom, &origin.stack_size);
+#else
+  (void)origin;
+#endif
+}
 
 }  // namespace cuda_cpu::detail

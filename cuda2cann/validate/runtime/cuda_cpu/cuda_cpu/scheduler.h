@@ -176,6 +176,7 @@ class Scheduler {
 
   [[noreturn]] static void entry() {
     Scheduler& s = *tls.scheduler;
+    context_started(s.scheduler_);
     try {
       s.body_(s.arg_);
     } catch (KernelFault& e) {
@@ -203,7 +204,7 @@ class Scheduler {
     for (const PendingGroup& g : pending_[warp])
       if (g.mask & bit) fail(names_exited(waiting_primitive(warp, g), g.mask, warp, bit));
     if (arrived_ && arrived_ == live_) release_barrier();
-    context_switch(f.context, scheduler_);
+    context_switch(f.context, scheduler_, true);
     __builtin_unreachable();  // a finished fiber is never resumed
   }
 

@@ -1,0 +1,215 @@
+"""From the stores of one abstract thread to an Operator: solve the iteration domain.
+
+Each global id (`gid.x`, ...) or grid-stride iterator a store's index uses becomes an axis; the
+guards (`i < n`, `row < R && col < C`) give the axes' extents. Guards that are not bounds, and
+conditions on data, predicate the store: the element keeps its old value where they are false.
+Stores whose element could be written by two points of the domain are rejected.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cuda2cann.frontend.cuda.lift import Lifter, LiftError, conjuncts
+from cuda2cann.frontend.cuda.values import Cond
+from cuda2cann.ir import symbolic as sx
+from cuda2cann.ir.nodes import (
+    Axis,
+    Binary,
+    Cast,
+    Const,
+    IndexValue,
+    Load,
+    Node,
+    Operator,
+    ScalarParam,
+    Select,
+    Span,
+    Store,
+    TensorParam,
+    Unary,
+    loads,
+)
+from cuda2cann.ir.ops import Op
+
+THREAD_PREFIXES = ("threadIdx.", "blockIdx.", "blockDim.", "gridDim.", "nthreads.")
+AXIS_ORDER = ("gid.z", "gid.y", "gid.x")
+
+
+@dataclass
+class LiftedKernel:
+    """A lifted kernel and what its launch must satisfy."""
+
+    operator: Operator
+    #: axis name of the CUDA global id it came from (gid.x, it1, ...)
+    axis_origin: dict[str, str] = field(default_factory=dict)
+    #: blockDim values the index arithmetic assumes (e.g. {"x": 256})
+    block_requirements: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_axis_symbol(s: sx.Sym) -> bool:
+    return s.name.startswith("gid.") or s.name.startswith("it")
+
+
+def _bound(cond: Cond, var: sx.Sym) -> sx.Expr | None:
+    """Exclusive upper bound of `var` that a guard states, if it is one."""
+    if cond.index is None:
+        return None
+    op, a, b = cond.index
+    if a == var and not any(_is_axis_symbol(s) or s.name.startswith(THREAD_PREFIXES) for s in sx.free_symbols(b)):
+        return {Op.LT: b, Op.LE: sx.add(b, 1)}.get(op)
+    if b == var and not any(_is_axis_symbol(s) or s.name.startswith(THREAD_PREFIXES) for s in sx.free_symbols(a)):
+        return {Op.GT: a, Op.GE: sx.add(a, 1)}.get(op)
+    return None
+
+
+def _redundant(cond: Cond) -> bool:
+    """`i >= 0` for an axis: always true."""
+    if cond.index is None:
+        return False
+    op, a, b = cond.index
+    return (op is Op.GE and sx.proves_nonnegative(sx.sub(a, b))) or (op is Op.LE and sx.proves_nonnegative(sx.sub(b, a)))
+
+
+def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKernel:
+    if not lifter.stores:
+        raise LiftError("C2C110", "the kernel stores nothing to global memory", lifter.line(lifter.kernel.node))
+    axes_vars = sorted({s for st in lifter.stores for s in sx.free_symbols(st.index) if _is_axis_symbol(s)},
+                       key=lambda s: (AXIS_ORDER.index(s.name) if s.name in AXIS_ORDER else 3, s.name))
+    for st in lifter.stores:
+        _check_thread_free(st.index, st.line, "store index")
+    extents: dict[sx.Sym, sx.Expr] = {}
+    stores = []
+    for st in lifter.stores:
+        preds: list[Cond] = []
+        bounds: dict[sx.Sym, sx.Expr] = {}
+        for c in (x for cond in st.conds for x in conjuncts(cond)):
+            var = next((v for v in axes_vars if _bound(c, v) is not None), None)
+            if var is not None:
+                b = _bound(c, var)
+                bounds[var] = sx.smin(bounds[var], b) if var in bounds else b
+            elif not _redundant(c):
+                preds.append(c)
+        for v in axes_vars:
+            if v not in bounds:
+                raise LiftError("C2C104", f"no bounds guard on {v.name.replace('gid.', 'the global thread id ')}: the "
+                                "domain would depend on the launch configuration", st.line)
+            if v in extents and extents[v] != bounds[v]:
+                raise LiftError("C2C104", f"stores guarded by different bounds ({extents[v]} and {bounds[v]})", st.line)
+            extents[v] = bounds[v]
+        stores.append((st, preds))
+    renames = {v: sx.sym(f"i{k}", 0, None) for k, v in enumerate(axes_vars)}
+    axes = tuple(Axis(renames[v].name, sx.smax(extents[v], 0)) for v in axes_vars)
+    out_stores, read, written = [], set(lifter.loads), set()
+    for st, preds in stores:
+        index = sx.substitute(st.index, renames)
+        value = _rename(st.value.node, renames, st.line)
+        if preds:
+            cond = preds[0].node
+            for p in preds[1:]:
+                cond = Binary(Op.AND, cond, p.node)
+            value = Select(_rename(cond, renames, st.line), value, Load(st.tensor, index, value.dtype))
+            read.add(st.tensor)
+        _check_injective(index, tuple(Axis(renames[v].name, extents[v]) for v in axes_vars), st.line)
+        written.add(st.tensor)
+        span = Span(*line_map(st.line))
+        out_stores.append(Store(st.tensor, index, value, span))
+    read |= {ld.tensor for s in out_stores for ld in loads(s.value)}
+    params = []
+    for p in lifter.kernel.params:
+        if p.name in lifter.scalars:
+            params.append(ScalarParam(p.name, lifter.scalars[p.name]))
+        else:
+            dt = next((ld.dtype for s in out_stores for ld in loads(s.value) if ld.tensor == p.name), None)
+            dt = dt or next((s.value.dtype for s in out_stores if s.tensor == p.name), None)
+            role = "inout" if p.name in read and p.name in written else "output" if p.name in written else "input"
+            if dt is None:
+                from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES
+                from cuda2cann.ir.dtypes import dtype
+                base = lifter.types.get(p.type.base, p.type.base)
+                dt = dtype(VECTOR_TYPES.get(base, (ELEMENT_TYPES.get(base, "float32"),))[0])
+            params.append(TensorParam(p.name, dt, role))
+    first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
+    op = Operator(name, tuple(params), axes, tuple(out_stores), _classify(out_stores, axes), Span(first[0], first[1], last[1]))
+    return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
+
+
+def _check_thread_free(e: sx.Expr, line: int, what: str) -> None:
+    bad = sorted(s.name for s in sx.free_symbols(e) if s.name.startswith(THREAD_PREFIXES))
+    if bad:
+        raise LiftError("C2C101", f"{what} {e} depends on the block decomposition ({', '.join(bad)}): threads of a block "
+                        "cooperate or the kernel assumes a launch shape", line)
+
+
+def _rename(node: Node, renames: dict, line: int) -> Node:
+    match node:
+        case Load(tensor=t, index=e, type=dt):
+            _check_thread_free(e, line, "load index")
+            return Load(t, sx.substitute(e, renames), dt)
+        case IndexValue(index=e, type=dt):
+            _check_thread_free(e, line, "index value")
+            return IndexValue(sx.substitute(e, renames), dt)
+        case Unary(op=op, x=x):
+            return Unary(op, _rename(x, renames, line))
+        case Binary(op=op, a=a, b=b):
+            return Binary(op, _rename(a, renames, line), _rename(b, renames, line))
+        case Select(cond=c, a=a, b=b):
+            return Select(_rename(c, renames, line), _rename(a, renames, line), _rename(b, renames, line))
+        case Cast(x=x, type=t):
+            return Cast(_rename(x, renames, line), t)
+    return node
+
+
+def axis_strides(index: sx.Expr, axis_names: list[str]) -> dict[str, sx.Expr] | None:
+    """Stride of each axis in an index that is linear in the axes (strides may be symbolic), else None."""
+    terms, _ = sx.linear_parts(index)
+    strides: dict[str, sx.Expr] = {}
+    for atom, k in terms.items():
+        names = [s.name for s in sx.free_symbols(atom) if s.name in axis_names]
+        if not names:
+            continue
+        if len(names) > 1:
+            return None
+        if isinstance(atom, sx.Sym):
+            coeff: sx.Expr = sx.const(k)
+        elif isinstance(atom, sx.Prod) and sum(f == sx.sym(names[0], 0, None) for f in atom.factors) == 1:
+            others = [f for f in atom.factors if f != sx.sym(names[0], 0, None)]
+            if any(sx.free_symbols(f) & {sx.sym(n, 0, None) for n in axis_names} for f in others):
+                return None
+            coeff = sx.mul(k, _product(others))
+        else:
+            return None
+        strides[names[0]] = sx.add(strides.get(names[0], sx.const(0)), coeff)
+    return strides
+
+
+def _product(factors: list[sx.Expr]) -> sx.Expr:
+    out: sx.Expr = sx.const(1)
+    for f in factors:
+        out = sx.mul(out, f)
+    return out
+
+
+def _check_injective(index: sx.Expr, axes: tuple[Axis, ...], line: int) -> None:
+    """Each point of the domain must write its own element: strides ordered, each covering the inner span."""
+    found = axis_strides(index, [a.name for a in axes])
+    if found is None:
+        raise LiftError("C2C105", f"store index {index} is not linear in the domain axes", line)
+    strides = []
+    for a in axes:
+        k, extent = found.get(a.name, sx.const(0)), a.extent
+        if k == sx.const(0):
+            raise LiftError("C2C105", f"every point along {a.name} writes the same element of the output (index {index})", line)
+        strides.append((k, extent))
+    span = sx.const(1)
+    for k, extent in reversed(strides):
+        if not sx.proves_le(span, k):
+            raise LiftError("C2C105", f"store index {index} may write one element from two points of the domain", line)
+        span = sx.mul(k, extent)
+
+
+def _classify(stores: list[Store], axes: tuple[Axis, ...]) -> str:
+    return "pointwise"
+
+
+__all__ = ["Const", "LiftedKernel", "build_operator"]

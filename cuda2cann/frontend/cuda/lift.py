@@ -1,0 +1,684 @@
+"""Lift a CUDA kernel to the operator IR by evaluating one abstract thread symbolically.
+
+Thread and block indices, launch dimensions and integer parameters are symbols; every store the
+thread performs is recorded as (tensor, index, value, conditions). `blockIdx.x*blockDim.x +
+threadIdx.x` fuses into a global id, a grid-stride loop becomes one logical iterator, and the
+guards bound the iteration domain. Whatever cannot be lifted raises `LiftError` with a stable code,
+the reason and the source line: the kernel then stays unported, it is never translated by guess.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from tree_sitter import Node as TSNode
+
+from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES, FunctionDef, parse_type
+from cuda2cann.frontend.cuda.parser import text
+from cuda2cann.frontend.cuda.values import (
+    FLOAT32,
+    FLOAT64,
+    INT32,
+    INT64,
+    Cond,
+    Idx,
+    Ptr,
+    Val,
+    Value,
+    Vec,
+    as_node,
+    common_type,
+    conjunction,
+    negate,
+    type_of,
+)
+from cuda2cann.ir import symbolic as sx
+from cuda2cann.ir.dtypes import DType, dtype
+from cuda2cann.ir.nodes import BOOL, Binary, Const, Load, Param, Select, Span, Unary
+from cuda2cann.ir.ops import Op
+
+BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
+MAX_UNROLL = 64
+SYNC_CALLS = frozenset({"__syncthreads", "__syncwarp", "__shfl_sync", "__shfl_down_sync", "__shfl_xor_sync", "__shfl_up_sync",
+                        "__ballot_sync", "__any_sync", "__all_sync", "__syncthreads_count", "__syncthreads_or"})
+ATOMICS = frozenset({"atomicAdd", "atomicSub", "atomicMax", "atomicMin", "atomicExch", "atomicCAS", "atomicAnd", "atomicOr"})
+
+
+class LiftError(Exception):
+    """The kernel cannot be lifted: `code` (C2Cnnn), `message`, 1-based `line` of the construct."""
+
+    def __init__(self, code: str, message: str, line: int) -> None:
+        super().__init__(f"{code}: line {line}: {message}")
+        self.code, self.message, self.line = code, message, line
+
+
+@dataclass
+class RawStore:
+    tensor: str
+    index: sx.Expr
+    value: Val
+    conds: tuple[Cond, ...]
+    line: int
+
+
+@dataclass
+class ThreadState:
+    env: dict[str, Value] = field(default_factory=dict)
+    conds: tuple[Cond, ...] = ()
+
+
+class _Return(Exception):
+    """Control leaving a device function (`return value;`) or the kernel (`return;`)."""
+
+    def __init__(self, value: Value | None) -> None:
+        self.value = value
+
+
+# ---------------------------------------------------------------- math library
+
+_UNARY_CALLS: dict[str, Op] = {
+    **dict.fromkeys(("expf", "__expf", "exp", "hexp"), Op.EXP), **dict.fromkeys(("logf", "__logf", "log", "hlog"), Op.LOG),
+    **dict.fromkeys(("sqrtf", "sqrt", "__fsqrt_rn", "hsqrt"), Op.SQRT), **dict.fromkeys(("rsqrtf", "rsqrt", "__frsqrt_rn", "hrsqrt"), Op.RSQRT),
+    **dict.fromkeys(("tanhf", "tanh"), Op.TANH), **dict.fromkeys(("erff", "erf"), Op.ERF),
+    **dict.fromkeys(("fabsf", "fabs", "abs", "__habs"), Op.ABS), **dict.fromkeys(("floorf", "floor"), Op.FLOOR),
+    **dict.fromkeys(("ceilf", "ceil"), Op.CEIL), **dict.fromkeys(("roundf", "round"), Op.ROUND),
+    **dict.fromkeys(("rintf", "rint", "nearbyintf"), Op.RINT), **dict.fromkeys(("truncf", "trunc"), Op.TRUNC),
+    **dict.fromkeys(("sinf", "__sinf", "sin"), Op.SIN), **dict.fromkeys(("cosf", "__cosf", "cos"), Op.COS),
+    **dict.fromkeys(("__frcp_rn",), Op.RECIP), **dict.fromkeys(("__hneg",), Op.NEG),
+}
+_BINARY_CALLS: dict[str, Op] = {
+    **dict.fromkeys(("fmaxf", "fmax", "max", "__hmax"), Op.MAX), **dict.fromkeys(("fminf", "fmin", "min", "__hmin"), Op.MIN),
+    **dict.fromkeys(("powf", "__powf", "pow"), Op.POW), **dict.fromkeys(("__fdividef", "fdividef", "__fdiv_rn", "__hdiv"), Op.DIV),
+    "__hadd": Op.ADD, "__hsub": Op.SUB, "__hmul": Op.MUL, "__fadd_rn": Op.ADD, "__fmul_rn": Op.MUL, "__fsub_rn": Op.SUB,
+}
+#: conversions: name → target dtype name
+_CONVERSIONS = {
+    "__half2float": "float32", "__bfloat162float": "float32", "__float2half": "float16", "__float2half_rn": "float16",
+    "__float2bfloat16": "bfloat16", "__float2bfloat16_rn": "bfloat16", "__int2float_rn": "float32", "__float2int_rz": "int32",
+    "__int2half_rn": "float16", "__half2int_rz": "int32",
+}
+_IDENTITY_CALLS = frozenset({"__ldg", "__ldcs", "__ldca", "__ldcg", "__ldlu"})
+_BINOPS = {"+": Op.ADD, "-": Op.SUB, "*": Op.MUL, "/": Op.DIV, "%": Op.MOD}
+_CMPOPS = {"<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE, "==": Op.EQ, "!=": Op.NE}
+
+
+class Lifter:
+    """Evaluates one kernel for one abstract thread. `functions` are the device functions to inline."""
+
+    def __init__(self, kernel: FunctionDef, functions: dict[str, FunctionDef], file: str,
+                 template_args: dict[str, str] | None = None) -> None:
+        self.kernel, self.functions, self.file = kernel, functions, file
+        self.types = dict(template_args or {})
+        self.stores: list[RawStore] = []
+        self.loads: set[str] = set()
+        self.scalars: dict[str, DType] = {}
+        self.block_requirements: dict[str, int] = {}
+        self.loop_counter = 0
+        self.loop_bounds: dict[str, sx.Expr] = {}
+
+    # ------------------------------------------------------------ entry
+    def run(self) -> ThreadState:
+        state = ThreadState()
+        for p in self.kernel.params:
+            state.env[p.name] = self.param_value(p.name, p.type)
+        try:
+            self.block(self.kernel.body, state)
+        except _Return:
+            pass
+        return state
+
+    def param_value(self, name: str, ctype) -> Value:
+        base = self.types.get(ctype.base, ctype.base)
+        if ctype.pointer == 1:
+            if base in VECTOR_TYPES:
+                elem, lanes = VECTOR_TYPES[base]
+                return Ptr(name, sx.const(0), dtype(elem), lanes)
+            if base not in ELEMENT_TYPES:
+                raise LiftError("C2C109", f"parameter {name}: unsupported pointee type {base!r}", self.line(self.kernel.node))
+            return Ptr(name, sx.const(0), dtype(ELEMENT_TYPES[base]))
+        if ctype.pointer or base not in ELEMENT_TYPES:
+            raise LiftError("C2C109", f"parameter {name}: unsupported type {base!r}" + ("*" * ctype.pointer), self.line(self.kernel.node))
+        dt = dtype(ELEMENT_TYPES[base])
+        self.scalars[name] = dt
+        if dt.is_integer:
+            return Idx(sx.sym(name, 0 if dt.name.startswith("u") else None, None), dt)
+        return Val(Param(name, dt))
+
+    def line(self, node: TSNode) -> int:
+        return node.start_point[0] + 1
+
+    def fail(self, code: str, message: str, node: TSNode) -> LiftError:
+        return LiftError(code, message, self.line(node))
+
+    # ------------------------------------------------------------ statements
+    def block(self, node: TSNode, state: ThreadState) -> None:
+        for child in node.named_children:
+            self.statement(child, state)
+
+    def statement(self, node: TSNode, state: ThreadState) -> None:
+        handler = self.STATEMENTS.get(node.type)
+        if handler is None:
+            raise self.fail("C2C102", f"unsupported statement {node.type.replace('_', ' ')}", node)
+        handler(self, node, state)
+
+    def s_compound(self, node: TSNode, state: ThreadState) -> None:
+        outer = set(state.env)
+        self.block(node, state)
+        for name in set(state.env) - outer:  # block scope
+            del state.env[name]
+
+    def s_expression(self, node: TSNode, state: ThreadState) -> None:
+        if node.named_children:
+            self.expr(node.named_children[0], state)
+
+    def s_declaration(self, node: TSNode, state: ThreadState) -> None:
+        quals = [text(c) for c in node.children if c.type == "type_qualifier"]
+        if "__shared__" in quals:
+            raise self.fail("C2C101", "shared memory: threads of a block cooperate (reductions are lifted separately)", node)
+        for decl in node.children_by_field_name("declarator"):
+            target = decl.child_by_field_name("declarator") if decl.type == "init_declarator" else decl
+            ctype, name = parse_type(node.child_by_field_name("type"), target, quals)
+            if name is None:
+                raise self.fail("C2C102", f"unsupported declaration {text(decl)!r}", decl)
+            if target.type == "array_declarator":
+                raise self.fail("C2C102", "local arrays are not supported in pointwise kernels", decl)
+            if decl.type == "init_declarator":
+                value = self.expr(decl.child_by_field_name("value"), state)
+                state.env[name] = self.convert_decl(value, ctype, decl)
+            else:
+                state.env[name] = Val(Const(0, FLOAT32))  # uninitialised: any use before assignment is a bug anyway
+
+    def convert_decl(self, value: Value, ctype, node: TSNode) -> Value:
+        base = self.types.get(ctype.base, ctype.base)
+        if base == "auto" or ctype.pointer or base in VECTOR_TYPES or isinstance(value, (Ptr, Vec)):
+            return value
+        if base not in ELEMENT_TYPES:
+            raise self.fail("C2C109", f"unsupported type {base!r}", node)
+        return self.convert(value, dtype(ELEMENT_TYPES[base]))
+
+    def convert(self, value: Value, dt: DType) -> Value:
+        if isinstance(value, Idx) and dt.is_integer:
+            return Idx(value.e, dt)
+        if isinstance(value, Cond) and dt.name == "bool":
+            return value
+        return Val(as_node(value, dt))
+
+    def s_if(self, node: TSNode, state: ThreadState) -> None:
+        cond = self.condition(node.child_by_field_name("condition"), state)
+        then, other = node.child_by_field_name("consequence"), node.child_by_field_name("alternative")
+        if other is not None and other.type == "else_clause":
+            other = other.named_children[0]
+        if other is None and _is_bare_return(then):
+            state.conds = (*state.conds, negate(cond))  # `if (i >= n) return;` guards the rest
+            return
+        branches = []
+        for branch, c in ((then, cond), (other, negate(cond))):
+            sub = ThreadState(dict(state.env), (*state.conds, c))
+            if branch is not None:
+                try:
+                    self.statement(branch, sub)
+                except _Return as r:
+                    if r.value is not None:
+                        raise self.fail("C2C102", "a value returned inside an if branch is not supported", branch) from None
+                    sub.conds = (*sub.conds, Cond(Const(False, BOOL)))  # nothing after this point runs on that path
+            branches.append(sub)
+        state.env = self.merge(cond, branches[0].env, branches[1].env, node)
+
+    def merge(self, cond: Cond, a: dict[str, Value], b: dict[str, Value], node: TSNode) -> dict[str, Value]:
+        out = {}
+        for name in a.keys() & b.keys():
+            va, vb = a[name], b[name]
+            if va == vb:
+                out[name] = va
+            elif isinstance(va, Ptr) or isinstance(vb, Ptr) or isinstance(va, Vec) or isinstance(vb, Vec):
+                raise self.fail("C2C102", f"{name} is assigned a different pointer or vector in each branch", node)
+            else:
+                t = common_type(type_of(va), type_of(vb))
+                out[name] = Val(Select(cond.node, as_node(va, t), as_node(vb, t)))
+        return out
+
+    def s_for(self, node: TSNode, state: ThreadState) -> None:
+        init, cond, update = (node.child_by_field_name(f) for f in ("initializer", "condition", "update"))
+        body = node.child_by_field_name("body")
+        if init is None or cond is None or update is None:
+            raise self.fail("C2C102", "a for loop needs an initializer, a condition and an update", node)
+        sub = ThreadState(dict(state.env), state.conds)
+        if init.type == "declaration":
+            self.s_declaration(init, sub)
+            var = text(init.child_by_field_name("declarator").child_by_field_name("declarator"))
+        else:
+            self.expr(init, sub)
+            var = text(init.child_by_field_name("left"))
+        start = sub.env.get(var)
+        step = self.loop_step(update, var, sub)
+        if isinstance(start, Idx) and _is_global_id(start.e) and step is not None and _is_total_threads(step, start.e):
+            self.grid_stride(var, cond, body, sub, node)
+        else:
+            self.unroll(var, cond, update, body, sub, node)
+        state.env = {k: v for k, v in sub.env.items() if k in state.env}
+
+    def loop_step(self, update: TSNode, var: str, state: ThreadState) -> sx.Expr | None:
+        if update.type == "assignment_expression" and text(update.child_by_field_name("left")) == var:
+            if update.child_by_field_name("operator").type == "+=":
+                step = self.expr(update.child_by_field_name("right"), state)
+                return step.e if isinstance(step, Idx) else None
+        return None
+
+    def grid_stride(self, var: str, cond: TSNode, body: TSNode, state: ThreadState, node: TSNode) -> None:
+        """`for (i = gid; i < n; i += blockDim.x * gridDim.x)` visits every i in [0, n) exactly once."""
+        self.loop_counter += 1
+        it = sx.sym(f"it{self.loop_counter}", 0, None)
+        state.env[var] = Idx(it, type_of(state.env[var]))
+        guard = self.condition(cond, state)
+        if guard.index is None or guard.index[0] not in (Op.LT, Op.LE) or guard.index[1] != it:
+            raise self.fail("C2C104", "a grid-stride loop must be bounded by `i < extent`", cond)
+        inner = ThreadState(dict(state.env), (*state.conds, guard))
+        self.statement(body, inner)
+        if inner.env[var] != state.env[var]:
+            raise self.fail("C2C102", f"the loop variable {var} is modified in the loop body", body)
+        state.env.update({k: v for k, v in inner.env.items() if k in state.env and k != var})
+
+    def unroll(self, var: str, cond: TSNode, update: TSNode, body: TSNode, state: ThreadState, node: TSNode) -> None:
+        for _ in range(MAX_UNROLL + 1):
+            c = self.condition(cond, state)
+            decided = _constant_truth(c)
+            if decided is None:
+                raise self.fail("C2C102", "a loop whose trip count is not a constant (and not a grid-stride loop)", node)
+            if not decided:
+                return
+            self.statement(body, state)
+            self.expr(update, state)
+        raise self.fail("C2C102", f"a loop of more than {MAX_UNROLL} iterations", node)
+
+    def s_return(self, node: TSNode, state: ThreadState) -> None:
+        value = node.named_children[0] if node.named_children else None
+        raise _Return(self.expr(value, state) if value is not None else None)
+
+    def s_ignore(self, node: TSNode, state: ThreadState) -> None:
+        return None
+
+    STATEMENTS: dict[str, Callable] = {}
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, node: TSNode, state: ThreadState) -> Value:
+        handler = self.EXPRESSIONS.get(node.type)
+        if handler is None:
+            raise self.fail("C2C103", f"unsupported expression {node.type.replace('_', ' ')}: {text(node)[:60]!r}", node)
+        return handler(self, node, state)
+
+    def condition(self, node: TSNode, state: ThreadState) -> Cond:
+        if node.type == "condition_clause":
+            node = node.child_by_field_name("value")
+        v = self.expr(node, state)
+        if isinstance(v, Cond):
+            return v
+        zero = Const(0, type_of(v)) if not isinstance(v, Idx) else Const(0, v.type)
+        return Cond(Binary(Op.NE, as_node(v), zero))
+
+    def e_number(self, node: TSNode, state: ThreadState) -> Value:
+        literal = text(node).lower().replace("'", "")
+        if literal.startswith("0x"):
+            return Idx(sx.const(int(literal.rstrip("ul"), 16)))
+        if any(c in literal for c in ".e") or literal.endswith("f"):
+            is_float = literal.endswith("f")
+            value = float(literal.rstrip("f"))
+            return Val(Const(float(np.float32(value)) if is_float else value, FLOAT32 if is_float else FLOAT64))
+        digits = literal.rstrip("ul")
+        return Idx(sx.const(int(digits)), INT64 if "l" in literal else INT32)
+
+    def e_identifier(self, node: TSNode, state: ThreadState) -> Value:
+        name = text(node)
+        if name in state.env:
+            return state.env[name]
+        if name in ("INFINITY", "HUGE_VALF"):
+            return Val(Const(float("inf"), FLOAT32))
+        if name == "NAN":
+            return Val(Const(float("nan"), FLOAT32))
+        if name in ("true", "false"):
+            return Cond(Const(name == "true", BOOL))
+        if name == "warpSize":
+            return Idx(sx.const(32))
+        raise self.fail("C2C103", f"unknown identifier {name!r}", node)
+
+    def e_field(self, node: TSNode, state: ThreadState) -> Value:
+        arg, fld = node.child_by_field_name("argument"), text(node.child_by_field_name("field"))
+        if arg.type == "identifier" and text(arg) in BUILTIN_DIMS and fld in "xyz":
+            builtin = text(arg)
+            return Idx(sx.sym(f"{builtin}.{fld}", BUILTIN_DIMS[builtin], None), dtype("uint32"))
+        base = self.expr(arg, state)
+        if isinstance(base, Vec) and fld in "xyzw"[:len(base.lanes)]:
+            return base.lanes["xyzw".index(fld)]
+        raise self.fail("C2C103", f"unsupported member access {text(node)!r}", node)
+
+    def e_paren(self, node: TSNode, state: ThreadState) -> Value:
+        return self.expr(node.named_children[0], state)
+
+    def e_subscript(self, node: TSNode, state: ThreadState) -> Value:
+        ptr, index = self.pointer_and_index(node, state)
+        return self.load(ptr, index, node)
+
+    def pointer_and_index(self, node: TSNode, state: ThreadState) -> tuple[Ptr, sx.Expr]:
+        base = self.expr(node.child_by_field_name("argument"), state)
+        indices = node.child_by_field_name("indices").named_children
+        if not isinstance(base, Ptr) or len(indices) != 1:
+            raise self.fail("C2C103", f"subscript of a non-pointer: {text(node)[:60]!r}", node)
+        index = self.expr(indices[0], state)
+        if not isinstance(index, Idx):
+            raise self.fail("C2C106", f"data-dependent index {text(indices[0])!r} (gather/scatter is not pointwise)", indices[0])
+        return base, sx.add(base.offset, index.e)
+
+    def load(self, ptr: Ptr, index: sx.Expr, node: TSNode) -> Value:
+        self.loads.add(ptr.tensor)
+        if ptr.lanes == 1:
+            return Val(Load(ptr.tensor, index, ptr.elem))
+        return Vec(tuple(Val(Load(ptr.tensor, sx.add(sx.mul(index, ptr.lanes), k), ptr.elem)) for k in range(ptr.lanes)))
+
+    def e_call(self, node: TSNode, state: ThreadState) -> Value:
+        fn = node.child_by_field_name("function")
+        args = [a for a in node.child_by_field_name("arguments").named_children if a.type != "comment"]
+        if fn.type == "template_function":
+            name = text(fn.child_by_field_name("name"))
+            targs = fn.child_by_field_name("arguments").named_children
+            if name in ("static_cast", "reinterpret_cast", "const_cast") and len(targs) == 1 and len(args) == 1:
+                return self.cast_to(targs[0], self.expr(args[0], state), node)
+        else:
+            name = text(fn)
+        if name in SYNC_CALLS:
+            raise self.fail("C2C101", f"{name}: threads of a block cooperate (reductions are lifted separately)", node)
+        if name in ATOMICS:
+            raise self.fail("C2C101", f"{name}: atomic accumulation is a reduction, not a pointwise operation", node)
+        values = [self.expr(a, state) for a in args]
+        if name in _IDENTITY_CALLS and len(values) == 1:
+            if isinstance(values[0], Ptr):
+                return self.load(values[0], values[0].offset, node)
+            return values[0]
+        if name in _CONVERSIONS and len(values) == 1:
+            return self.convert(values[0], dtype(_CONVERSIONS[name]))
+        if name in _UNARY_CALLS and len(values) == 1:
+            return self.unary(_UNARY_CALLS[name], values[0], node, keep_int=name in ("abs", "max", "min"))
+        if name in _BINARY_CALLS and len(values) == 2:
+            return self.binary(_BINARY_CALLS[name], values[0], values[1], node, float_call=name.endswith("f"))
+        if name in ("fmaf", "__fmaf_rn", "fma", "__hfma") and len(values) == 3:
+            return self.binary(Op.ADD, self.binary(Op.MUL, values[0], values[1], node), values[2], node)
+        if name == "__saturatef" and len(values) == 1:
+            x = values[0]
+            return self.binary(Op.MIN, self.binary(Op.MAX, x, Val(Const(0.0, FLOAT32)), node), Val(Const(1.0, FLOAT32)), node)
+        if name.startswith("make_") and name[5:] in VECTOR_TYPES:
+            elem = dtype(VECTOR_TYPES[name[5:]][0])
+            return Vec(tuple(Val(as_node(v, elem)) for v in values))
+        if name in self.functions:
+            return self.inline(self.functions[name], values, node)
+        raise self.fail("C2C108", f"call of unknown function {name!r}", node)
+
+    def inline(self, fn: FunctionDef, values: list[Value], node: TSNode) -> Value:
+        if len(values) != len(fn.params):
+            raise self.fail("C2C103", f"{fn.name} takes {len(fn.params)} arguments, {len(values)} given", node)
+        inner = ThreadState({}, ())
+        for p, v in zip(fn.params, values, strict=True):
+            inner.env[p.name] = self.convert_decl(v, p.type, node) if self.types.get(p.type.base, p.type.base) in ELEMENT_TYPES else v
+        try:
+            self.block(fn.body, inner)
+        except _Return as r:
+            return r.value if r.value is not None else Val(Const(0, INT32))
+        return Val(Const(0, INT32))
+
+    def cast_to(self, type_node: TSNode, value: Value, node: TSNode) -> Value:
+        ctype, _ = parse_type(type_node.child_by_field_name("type"), type_node.child_by_field_name("declarator"),
+                              [text(c) for c in type_node.children if c.type == "type_qualifier"])
+        base = self.types.get(ctype.base, ctype.base)
+        if ctype.pointer:
+            if not isinstance(value, Ptr):
+                raise self.fail("C2C103", "pointer cast of a non-pointer", node)
+            elem, lanes = VECTOR_TYPES.get(base, (ELEMENT_TYPES.get(base), 1))
+            if elem is None or dtype(elem) != value.elem:
+                raise self.fail("C2C109", f"reinterpreting {value.elem.name} data as {base}", node)
+            if value.offset != sx.const(0) and lanes != value.lanes:
+                raise self.fail("C2C103", "vector reinterpretation of an offset pointer", node)
+            return replace(value, lanes=lanes)
+        if base not in ELEMENT_TYPES:
+            raise self.fail("C2C109", f"cast to unsupported type {base!r}", node)
+        return self.convert(value, dtype(ELEMENT_TYPES[base]))
+
+    def e_cast(self, node: TSNode, state: ThreadState) -> Value:
+        return self.cast_to(node.child_by_field_name("type"), self.expr(node.child_by_field_name("value"), state), node)
+
+    def e_unary(self, node: TSNode, state: ThreadState) -> Value:
+        op, x = text(node.child_by_field_name("operator")), self.expr(node.child_by_field_name("argument"), state)
+        if op == "-":
+            if isinstance(x, Idx):
+                return Idx(-x.e, x.type)
+            return self.unary(Op.NEG, x, node, keep_int=True)
+        if op == "+":
+            return x
+        if op == "!":
+            return negate(x) if isinstance(x, Cond) else negate(self.as_cond(x))
+        raise self.fail("C2C103", f"unsupported unary operator {op!r}", node)
+
+    def as_cond(self, v: Value) -> Cond:
+        if isinstance(v, Cond):
+            return v
+        return Cond(Binary(Op.NE, as_node(v), Const(0, type_of(v))))
+
+    def unary(self, op: Op, x: Value, node: TSNode, keep_int: bool = False) -> Value:
+        t = type_of(x)
+        if not t.is_float and not keep_int:
+            t = FLOAT64
+        if op is Op.ABS and isinstance(x, Idx):
+            return Val(Unary(Op.ABS, as_node(x)))
+        return Val(Unary(op, as_node(x, t)))
+
+    def e_binary(self, node: TSNode, state: ThreadState) -> Value:
+        op = text(node.child_by_field_name("operator"))
+        if op in ("&&", "||"):
+            a = self.as_cond(self.expr(node.child_by_field_name("left"), state))
+            b = self.as_cond(self.expr(node.child_by_field_name("right"), state))
+            if op == "&&":
+                return _And(a, b)
+            return Cond(Binary(Op.OR, a.node, b.node))
+        a, b = self.expr(node.child_by_field_name("left"), state), self.expr(node.child_by_field_name("right"), state)
+        if op in _CMPOPS:
+            return self.compare(_CMPOPS[op], a, b)
+        if op in _BINOPS:
+            return self.binary(_BINOPS[op], a, b, node)
+        if op in ("<<", ">>") and isinstance(a, Idx) and isinstance(b, Idx) and isinstance(b.e, sx.Const):
+            shift = 2 ** b.e.value
+            return self.binary(Op.MUL if op == "<<" else Op.DIV, a, Idx(sx.const(shift), b.type), node)
+        raise self.fail("C2C103", f"unsupported operator {op!r}", node)
+
+    def compare(self, op: Op, a: Value, b: Value) -> Cond:
+        if isinstance(a, Idx) and isinstance(b, Idx):
+            return Cond(Binary(op, as_node(a, INT64), as_node(b, INT64)), (op, a.e, b.e))
+        t = common_type(type_of(a), type_of(b))
+        return Cond(Binary(op, as_node(a, t), as_node(b, t)))
+
+    def binary(self, op: Op, a: Value, b: Value, node: TSNode, float_call: bool = False) -> Value:
+        if isinstance(a, Ptr) and isinstance(b, Idx) and op in (Op.ADD, Op.SUB):
+            return replace(a, offset=sx.add(a.offset, b.e if op is Op.ADD else -b.e))
+        if isinstance(a, Idx) and isinstance(b, Ptr) and op is Op.ADD:
+            return replace(b, offset=sx.add(b.offset, a.e))
+        if isinstance(a, Vec) or isinstance(b, Vec):
+            return self.vector_binary(op, a, b, node)
+        if isinstance(a, Idx) and isinstance(b, Idx) and not float_call:
+            return self.index_binary(op, a, b, node)
+        t = common_type(type_of(a), type_of(b))
+        if float_call and not t.is_float:
+            t = FLOAT32
+        return Val(Binary(op, as_node(a, t), as_node(b, t)))
+
+    def index_binary(self, op: Op, a: Idx, b: Idx, node: TSNode) -> Value:
+        t = common_type(a.type, b.type)
+        if op in (Op.ADD, Op.SUB, Op.MUL):
+            e = {Op.ADD: sx.add, Op.SUB: sx.sub, Op.MUL: sx.mul}[op](a.e, b.e)
+            return Idx(self.fuse(e), t)
+        if op in (Op.DIV, Op.MOD) and isinstance(b.e, sx.Const) and b.e.value > 0:
+            if not sx.proves_nonnegative(a.e):
+                raise self.fail("C2C107", f"integer {'division' if op is Op.DIV else 'remainder'} of {a.e}, which may be "
+                                "negative (C truncates, floor division differs)", node)
+            return Idx((sx.floordiv if op is Op.DIV else sx.mod)(a.e, b.e.value), t)
+        if op in (Op.MAX, Op.MIN):
+            return Idx((sx.smax if op is Op.MAX else sx.smin)(a.e, b.e), t)
+        return Val(Binary(op, as_node(a, t), as_node(b, t)))
+
+    def fuse(self, e: sx.Expr) -> sx.Expr:
+        """Replace `blockIdx.d*blockDim.d + threadIdx.d` by the global id `gid.d` (and the total thread count)."""
+        terms, const = sx.linear_parts(e)
+        for d in "xyz":
+            bx, bd = sx.sym(f"blockIdx.{d}", 0, None), sx.sym(f"blockDim.{d}", 1, None)
+            tx, gd = sx.sym(f"threadIdx.{d}", 0, None), sx.sym(f"gridDim.{d}", 1, None)
+            k_t = terms.get(tx, 0)
+            prod = next(iter(sx.linear_parts(bx * bd)[0]))
+            if k_t and terms.get(prod) == k_t:
+                del terms[prod], terms[tx]
+                terms[sx.sym(f"gid.{d}", 0, None)] = terms.get(sx.sym(f"gid.{d}", 0, None), 0) + k_t
+            elif k_t and bx in terms and terms[bx] % k_t == 0 and terms[bx] // k_t > 0:
+                size = terms[bx] // k_t  # `blockIdx.x * 256 + threadIdx.x`: the kernel assumes blockDim.x == 256
+                self.block_requirements[d] = size
+                del terms[bx], terms[tx]
+                gid = sx.sym(f"gid.{d}", 0, None)
+                terms[gid] = terms.get(gid, 0) + k_t
+            total = next(iter(sx.linear_parts(bd * gd)[0]))
+            if total in terms:
+                terms[sx.sym(f"nthreads.{d}", 1, None)] = terms.pop(total)
+        return sum((a * k for a, k in terms.items()), sx.const(const))
+
+    def vector_binary(self, op: Op, a: Value, b: Value, node: TSNode) -> Value:
+        lanes = len(a.lanes) if isinstance(a, Vec) else len(b.lanes)
+        la = a.lanes if isinstance(a, Vec) else (a,) * lanes
+        lb = b.lanes if isinstance(b, Vec) else (b,) * lanes
+        return Vec(tuple(self.binary(op, x, y, node) for x, y in zip(la, lb, strict=True)))
+
+    def e_conditional(self, node: TSNode, state: ThreadState) -> Value:
+        c = self.condition(node.child_by_field_name("condition"), state)
+        a = self.expr(node.child_by_field_name("consequence"), state)
+        b = self.expr(node.child_by_field_name("alternative"), state)
+        t = common_type(type_of(a), type_of(b))
+        return Val(Select(c.node, as_node(a, t), as_node(b, t)))
+
+    def e_assignment(self, node: TSNode, state: ThreadState) -> Value:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        op = node.child_by_field_name("operator").type
+        value = self.expr(right, state)
+        if op != "=":
+            current = self.expr(left, state)
+            value = self.binary(_BINOPS[op[:-1]], current, value, node) if op[:-1] in _BINOPS else None
+            if value is None:
+                raise self.fail("C2C103", f"unsupported compound assignment {op}", node)
+        self.assign(left, value, state, node)
+        return value
+
+    def assign(self, left: TSNode, value: Value, state: ThreadState, node: TSNode) -> None:
+        if left.type == "identifier":
+            name = text(left)
+            old = state.env.get(name)
+            if isinstance(old, (Idx, Val, Cond)) and isinstance(value, (Idx, Val, Cond)):
+                value = self.convert(value, type_of(old))
+            state.env[name] = value
+        elif left.type == "subscript_expression":
+            ptr, index = self.pointer_and_index(left, state)
+            self.store(ptr, index, value, state, node)
+        elif left.type == "field_expression" and left.child_by_field_name("argument").type == "identifier":
+            var, fld = text(left.child_by_field_name("argument")), text(left.child_by_field_name("field"))
+            vec = state.env.get(var)
+            if not isinstance(vec, Vec) or fld not in "xyzw":
+                raise self.fail("C2C103", f"unsupported assignment to {text(left)!r}", node)
+            lanes = list(vec.lanes)
+            lanes["xyzw".index(fld)] = Val(as_node(value, type_of(vec.lanes[0])))
+            state.env[var] = Vec(tuple(lanes))
+        elif left.type == "pointer_expression" and text(left).startswith("*"):
+            ptr = self.expr(left.child_by_field_name("argument"), state)
+            if not isinstance(ptr, Ptr):
+                raise self.fail("C2C103", f"store through a non-pointer {text(left)!r}", node)
+            self.store(ptr, ptr.offset, value, state, node)
+        else:
+            raise self.fail("C2C103", f"unsupported assignment target {text(left)!r}", node)
+
+    def store(self, ptr: Ptr, index: sx.Expr, value: Value, state: ThreadState, node: TSNode) -> None:
+        if ptr.lanes == 1:
+            self.stores.append(RawStore(ptr.tensor, index, Val(as_node(value, ptr.elem)), state.conds, self.line(node)))
+            return
+        lanes = value.lanes if isinstance(value, Vec) else None
+        if lanes is None or len(lanes) != ptr.lanes:
+            raise self.fail("C2C103", "vector store of a non-vector value", node)
+        for k, lane in enumerate(lanes):
+            self.stores.append(RawStore(ptr.tensor, sx.add(sx.mul(index, ptr.lanes), k), Val(as_node(lane, ptr.elem)),
+                                        state.conds, self.line(node)))
+
+    def e_update(self, node: TSNode, state: ThreadState) -> Value:
+        target = node.child_by_field_name("argument")
+        op = text(node.child_by_field_name("operator"))
+        current = self.expr(target, state)
+        new = self.binary(Op.ADD if op == "++" else Op.SUB, current, Idx(sx.const(1)), node)
+        self.assign(target, new, state, node)
+        return new
+
+    def e_pointer(self, node: TSNode, state: ThreadState) -> Value:
+        op, arg = text(node.child_by_field_name("operator")), self.expr(node.child_by_field_name("argument"), state)
+        if op == "*" and isinstance(arg, Ptr):
+            return self.load(arg, arg.offset, node)
+        raise self.fail("C2C103", f"unsupported pointer expression {text(node)!r}", node)
+
+    def e_comma(self, node: TSNode, state: ThreadState) -> Value:
+        self.expr(node.child_by_field_name("left"), state)
+        return self.expr(node.child_by_field_name("right"), state)
+
+    EXPRESSIONS: dict[str, Callable] = {}
+
+
+def _And(a: Cond, b: Cond) -> Cond:
+    """Conjunction that keeps the index guards of both sides visible to the domain solver."""
+    merged = conjunction(a, b)
+    return _Conj(merged.node, None, (a, b))
+
+
+@dataclass(frozen=True)
+class _Conj(Cond):
+    parts: tuple[Cond, ...] = ()
+
+
+def conjuncts(c: Cond) -> list[Cond]:
+    if isinstance(c, _Conj):
+        return [x for p in c.parts for x in conjuncts(p)]
+    return [c]
+
+
+def _is_bare_return(node: TSNode) -> bool:
+    if node.type == "return_statement":
+        return not node.named_children
+    return node.type == "compound_statement" and len(node.named_children) == 1 and _is_bare_return(node.named_children[0])
+
+
+def _constant_truth(c: Cond) -> bool | None:
+    if c.index is not None:
+        op, a, b = c.index
+        diff = sx.sub(a, b)
+        if isinstance(diff, sx.Const):
+            return {Op.LT: diff.value < 0, Op.LE: diff.value <= 0, Op.GT: diff.value > 0, Op.GE: diff.value >= 0,
+                    Op.EQ: diff.value == 0, Op.NE: diff.value != 0}[op]
+    if isinstance(c.node, Const):
+        return bool(c.node.value)
+    return None
+
+
+def _is_global_id(e: sx.Expr) -> bool:
+    return isinstance(e, sx.Sym) and e.name.startswith("gid.")
+
+
+def _is_total_threads(step: sx.Expr, start: sx.Expr) -> bool:
+    return isinstance(step, sx.Sym) and step.name == "nthreads." + start.name[-1]
+
+
+Lifter.STATEMENTS = {
+    "compound_statement": Lifter.s_compound, "expression_statement": Lifter.s_expression, "declaration": Lifter.s_declaration,
+    "if_statement": Lifter.s_if, "for_statement": Lifter.s_for, "return_statement": Lifter.s_return,
+    "comment": Lifter.s_ignore, "preproc_call": Lifter.s_ignore, "pragma": Lifter.s_ignore,
+}
+Lifter.EXPRESSIONS = {
+    "number_literal": Lifter.e_number, "identifier": Lifter.e_identifier, "field_expression": Lifter.e_field,
+    "parenthesized_expression": Lifter.e_paren, "subscript_expression": Lifter.e_subscript, "call_expression": Lifter.e_call,
+    "cast_expression": Lifter.e_cast, "unary_expression": Lifter.e_unary, "binary_expression": Lifter.e_binary,
+    "conditional_expression": Lifter.e_conditional, "assignment_expression": Lifter.e_assignment,
+    "update_expression": Lifter.e_update, "pointer_expression": Lifter.e_pointer, "comma_expression": Lifter.e_comma,
+    "true": lambda self, n, s: Cond(Const(True, BOOL)), "false": lambda self, n, s: Cond(Const(False, BOOL)),
+}
+_SPAN = Span  # re-exported for the domain solver

@@ -1,0 +1,71 @@
+"""One CUDA file through the frontend: preprocess, parse, find kernels, lift each one."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cuda2cann.frontend.cuda.domain import LiftedKernel, build_operator
+from cuda2cann.frontend.cuda.kernels import FunctionDef, LaunchSite, function_defs, launch_sites
+from cuda2cann.frontend.cuda.lift import Lifter, LiftError
+from cuda2cann.frontend.cuda.parser import parse, walk
+from cuda2cann.frontend.cuda.preprocess import Preprocessed, preprocess
+
+
+@dataclass
+class KernelOutcome:
+    """A kernel found in the file: lifted, or the finding that stopped it."""
+
+    name: str
+    line: int
+    lifted: LiftedKernel | None = None
+    code: str | None = None
+    message: str = ""
+    #: template arguments the kernel was instantiated with for lifting
+    template_args: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class TranslationUnit:
+    path: Path
+    pre: Preprocessed
+    kernels: list[KernelOutcome]
+    launches: list[LaunchSite]
+    parse_errors: list[int] = field(default_factory=list)
+
+
+def analyse_file(path: Path, include_dirs: tuple[Path, ...] = (), defines: dict[str, str] | None = None,
+                 template_dtypes: tuple[str, ...] = ("float",)) -> TranslationUnit:
+    """Lift every `__global__` kernel of `path`; templated kernels are instantiated per launch or `template_dtypes`."""
+    pre = preprocess(path, include_dirs, defines)
+    tree = parse(pre.text.encode())
+    errors = sorted({pre.origin(n.start_point[0] + 1)[1] for n in walk(tree.root_node) if n.type == "ERROR" or n.is_missing})
+    fns = function_defs(tree.root_node)
+    device = {f.name: f for f in fns if not f.is_kernel}
+    launches = launch_sites(tree.root_node)
+    outcomes = []
+    for k in (f for f in fns if f.is_kernel):
+        for targs in _instantiations(k, launches, template_dtypes):
+            outcomes.append(_lift_one(k, device, pre, targs, str(path)))
+    return TranslationUnit(path, pre, outcomes, launches, errors)
+
+
+def _instantiations(k: FunctionDef, launches: list[LaunchSite], defaults: tuple[str, ...]) -> list[dict[str, str]]:
+    if not k.template_params:
+        return [{}]
+    seen = [ls.template_args for ls in launches if ls.kernel == k.name and len(ls.template_args) == len(k.template_params)]
+    if not seen:
+        seen = [(d,) * len(k.template_params) for d in defaults]
+    unique = list(dict.fromkeys(seen))
+    return [dict(zip(k.template_params, args, strict=True)) for args in unique]
+
+
+def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed, targs: dict[str, str], file: str) -> KernelOutcome:
+    line = pre.origin(k.node.start_point[0] + 1)[1]
+    name = k.name + ("_" + "_".join(targs.values()) if targs else "")
+    try:
+        lifter = Lifter(k, device, file, targs)
+        lifter.run()
+        lifted = build_operator(lifter, name, file, lambda ln: (pre.origin(ln)[0], pre.origin(ln)[1], pre.origin(ln)[1]))
+        return KernelOutcome(k.name, line, lifted, template_args=targs)
+    except LiftError as exc:
+        return KernelOutcome(k.name, pre.origin(exc.line)[1], code=exc.code, message=exc.message, template_args=targs)
