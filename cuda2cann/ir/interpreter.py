@@ -64,7 +64,8 @@ class Interpreter:
         self.env: dict[str, np.ndarray | int] = {k: int(v) for k, v in scalars.items() if float(v).is_integer()}
 
     def run(self) -> dict[str, np.ndarray]:
-        extents = [int(sx.evaluate(a.extent, {k: v for k, v in self.env.items() if isinstance(v, int)})) for a in self.op.axes]
+        ints = {k: v for k, v in self.env.items() if isinstance(v, int)}
+        extents = [max(0, int(sx.evaluate(a.extent, ints))) for a in self.op.axes]  # a negative bound is an empty domain
         grid = np.indices(extents, dtype=np.int64).reshape(len(extents), -1) if extents else np.zeros((0, 1), np.int64)
         for axis, values in zip(self.op.axes, grid, strict=True):
             self.env[axis.name] = values

@@ -538,7 +538,103 @@ KERNEL(cast_mode) {
   Cast(a.ReinterpretCast<int32_t>(), a, RoundMode::CAST_NONE, 16);
   q.FreeTensor(a);
 }
+// Scalar accesses to UB run on pipe S: GetValue must see synchronised MTE2/V writes, SetValue's
+// store must be synchronised before V or MTE3 read it.
+#define SCALAR_SETUP                          \
+  SETUP(1, 64);                               \
+  TBuf<> t;                                   \
+  pipe.InitBuffer(t, 256);                    \
+  LocalTensor<float> v = t.Get<float>(), r = v[16], w = v[32]
+KERNEL(v_s_race) {  // scalar read of a reduction result without V_S
+  SCALAR_SETUP;
+  Duplicate(v, 2.0f, 16);
+  ReduceMax(r, v, w, 16);
+  if (r.GetValue(0) != 2.0f) std::abort();
+}
+KERNEL(mte2_s_race) {  // DeQue waits on pipe V (MTE2_V), not on the scalar unit
+  SCALAR_SETUP;
+  LocalTensor<float> a = q.AllocTensor<float>();
+  DataCopy(a, xg, 16);
+  q.EnQue(a);
+  a = q.DeQue<float>();
+  (void)a.GetValue(3);
+  q.FreeTensor(a);
+}
+KERNEL(s_v_race) {  // vector op reads what SetValue stored, without S_V
+  SCALAR_SETUP;
+  for (int i = 0; i < 16; ++i) v.SetValue(i, 0.5f * i);
+  Adds(r, v, 1.0f, 16);
+}
+KERNEL(s_mte3_race) {  // SetValue into a VECOUT tensor: EnQue/DeQue carry V_MTE3 only
+  SCALAR_SETUP;
+  LocalTensor<float> o = qo.AllocTensor<float>();
+  for (int i = 0; i < 16; ++i) o.SetValue(i, 1.0f);
+  qo.EnQue(o);
+  o = qo.DeQue<float>();
+  DataCopy(yg, o, 16);
+  qo.FreeTensor(o);
+}
+KERNEL(v_s_overwrite) {  // SetValue into a block a vector op may still be writing
+  SCALAR_SETUP;
+  Duplicate(v, 0.0f, 16);
+  v.SetValue(5, 1.0f);
+}
 // Controls: the same data flow, synchronised.
+KERNEL(synced_scalar) {
+  SCALAR_SETUP;
+  LocalTensor<float> a = q.AllocTensor<float>(), o = qo.AllocTensor<float>();
+  DataCopy(a, xg, 16);
+  SetFlag<HardEvent::MTE2_S>(EVENT_ID0);
+  WaitFlag<HardEvent::MTE2_S>(EVENT_ID0);
+  float x3 = a.GetValue(3);
+  Duplicate(v, 2.0f, 16);
+  ReduceMax(r, v, w, 16);
+  event_t vs = static_cast<event_t>(GetTPipePtr()->FetchEventID(HardEvent::V_S));
+  SetFlag<HardEvent::V_S>(vs);
+  WaitFlag<HardEvent::V_S>(vs);
+  float m = r.GetValue(0);
+  for (int i = 0; i < 16; ++i) v.SetValue(i, m + x3);
+  SetFlag<HardEvent::S_V>(EVENT_ID0);
+  WaitFlag<HardEvent::S_V>(EVENT_ID0);
+  Adds(o, v, 1.0f, 16);
+  SetFlag<HardEvent::V_S>(vs);  // the store below must not race Adds' write of o
+  WaitFlag<HardEvent::V_S>(vs);
+  o.SetValue(15, 0.0f);
+  q.FreeTensor(a);
+  qo.FreeTensor(o);
+}
+KERNEL(synced_scalar_out) {
+  SCALAR_SETUP;
+  LocalTensor<float> o = qo.AllocTensor<float>();
+  for (int i = 0; i < 16; ++i) o.SetValue(i, 1.0f);
+  SetFlag<HardEvent::S_MTE3>(EVENT_ID0);
+  WaitFlag<HardEvent::S_MTE3>(EVENT_ID0);
+  DataCopy(yg, o, 16);
+  qo.FreeTensor(o);
+}
+KERNEL(synced_scalar_barrier) {
+  SCALAR_SETUP;
+  Duplicate(v, 2.0f, 16);
+  PipeBarrier<PIPE_ALL>();
+  v.SetValue(0, v.GetValue(1));
+  PipeBarrier<PIPE_ALL>();
+  Adds(r, v, 1.0f, 16);
+}
+// Synchronisation is transitive: MTE2 -> V (DeQue) then V -> S (WaitFlag) orders the copy-in before
+// the scalar read; a WaitFlag on S stalls instruction issue, so the copy-out issued after it sees V.
+KERNEL(synced_transitive) {
+  SCALAR_SETUP;
+  LocalTensor<float> a = q.AllocTensor<float>();
+  DataCopy(a, xg, 16);
+  q.EnQue(a);
+  a = q.DeQue<float>();
+  ReduceMax(r, a, w, 16);
+  SetFlag<HardEvent::V_S>(EVENT_ID0);
+  WaitFlag<HardEvent::V_S>(EVENT_ID0);
+  (void)(a.GetValue(3) + r.GetValue(0));
+  DataCopy(yg, r, 8);
+  q.FreeTensor(a);
+}
 KERNEL(synced_flag) {
   SETUP(1, 64);
   LocalTensor<float> a = q.AllocTensor<float>(), o = qo.AllocTensor<float>();
@@ -575,6 +671,10 @@ int main(int argc, char** argv) {
       {"alloc_exhausted", alloc_exhausted}, {"use_after_free", use_after_free}, {"double_free", double_free},
       {"leak", leak}, {"mte2_v_race", mte2_v_race}, {"v_mte3_race", v_mte3_race},
       {"mte2_mte3_race", mte2_mte3_race}, {"wait_without_set", wait_without_set}, {"cast_mode", cast_mode},
+      {"v_s_race", v_s_race}, {"mte2_s_race", mte2_s_race}, {"s_v_race", s_v_race},
+      {"s_mte3_race", s_mte3_race}, {"v_s_overwrite", v_s_overwrite}, {"synced_scalar", synced_scalar},
+      {"synced_scalar_out", synced_scalar_out}, {"synced_scalar_barrier", synced_scalar_barrier},
+      {"synced_transitive", synced_transitive},
       {"synced_flag", synced_flag}, {"synced_barrier", synced_barrier}, {"block_dim", synced_flag}};
   for (auto& [name, fn] : kernels) {
     if (s != name) continue;
@@ -649,12 +749,19 @@ extern "C" __global__ __aicore__ void all_api(GM_ADDR x, GM_ADDR y) {
   ReduceMin(r[16], a, w[136], 256);
   WholeReduceSum(r[24], a, 64, 2, 1, 1, 8);
   BlockReduceSum(r[32], a, 1, 64, 1, 1, 8);
+  event_t vs = static_cast<event_t>(GetTPipePtr()->FetchEventID(HardEvent::V_S));
+  SetFlag<HardEvent::V_S>(vs);
+  WaitFlag<HardEvent::V_S>(vs);
   float s = r.GetValue(0) + (float)r.GetSize() + g0;
   (void)r.GetPhyAddr();
 
   LocalTensor<float> o = qout.AllocTensor<float>();
   Adds(o, c, s * 0.0f, 256);
+  SetFlag<HardEvent::V_S>(vs);
+  WaitFlag<HardEvent::V_S>(vs);
   o.SetValue(0, (float)0);
+  SetFlag<HardEvent::S_MTE3>(EVENT_ID0);
+  WaitFlag<HardEvent::S_MTE3>(EVENT_ID0);
   PipeBarrier<PIPE_V>();
   qout.EnQue(o);
   o = qout.DeQue<float>();
@@ -979,6 +1086,21 @@ NEGATIVE_CASES = {
                               "MTE2 before that write was synchronised with pipe MTE3"),
     "wait_without_set": ("0/2", "WaitFlag<HardEvent::MTE2_V>: event ID 1 was not set by a matching SetFlag"),
     "cast_mode": ("0/2", "Cast: RoundMode::CAST_NONE is not supported for this type pair on Ascend A2"),
+    "v_s_race": ("0/2", "LocalTensor::GetValue: element 0 reads UB bytes [0x180, 0x1a0) written by ReduceMax on pipe "
+                        "V before that write was synchronised with pipe S (use SetFlag/WaitFlag<HardEvent::V_S> or "
+                        "PipeBarrier<PIPE_ALL>)"),
+    "mte2_s_race": ("0/2", "LocalTensor::GetValue: element 3 reads UB bytes [0x0, 0x20) written by DataCopy(GM->UB) "
+                           "on pipe MTE2 before that write was synchronised with pipe S (use "
+                           "SetFlag/WaitFlag<HardEvent::MTE2_S> or PipeBarrier<PIPE_ALL>)"),
+    "s_v_race": ("0/2", "Adds: src reads UB bytes [0x140, 0x160) written by LocalTensor::SetValue on pipe S before "
+                        "that write was synchronised with pipe V (use SetFlag/WaitFlag<HardEvent::S_V> or "
+                        "PipeBarrier<PIPE_ALL>)"),
+    "s_mte3_race": ("0/2", "DataCopy(UB->GM): src reads UB bytes [0x40, 0x60) written by LocalTensor::SetValue on "
+                           "pipe S before that write was synchronised with pipe MTE3 (use "
+                           "SetFlag/WaitFlag<HardEvent::S_MTE3> or PipeBarrier<PIPE_ALL>)"),
+    "v_s_overwrite": ("0/2", "LocalTensor::SetValue: element 5 overwrites UB bytes [0x140, 0x160) written by "
+                             "Duplicate on pipe V before that write was synchronised with pipe S (use "
+                             "SetFlag/WaitFlag<HardEvent::V_S> or PipeBarrier<PIPE_ALL>)"),
 }
 
 
@@ -995,7 +1117,8 @@ def test_launch_rejects_block_dim_out_of_range(cann_cpu):
     assert proc.stdout.strip() == "cann-cpu: error: kernel 'block_dim': block_dim 0 out of range [1, 65535]"
 
 
-@pytest.mark.parametrize("scenario", ["synced_flag", "synced_barrier"])
+@pytest.mark.parametrize("scenario", ["synced_flag", "synced_barrier", "synced_scalar", "synced_scalar_out",
+                                      "synced_scalar_barrier", "synced_transitive"])
 def test_synchronised_data_flow_passes(cann_cpu, scenario):
     assert cann_cpu(NEGATIVE, args=(scenario,)).stdout.strip() == "OK"
 

@@ -205,6 +205,10 @@ __global__ void votes(unsigned* out) {
     o[0] = b; o[1] = any; o[2] = all; o[3] = none; o[4] = half_mask; o[5] = active; o[6] = match; o[7] = sum;
   }
 }
+// A warp is 32 consecutive linear thread ids, x fastest: in an 8x8 block, warp 0 holds rows y = 0..3.
+__global__ void warp_layout(int* out) {
+  out[threadIdx.y * blockDim.x + threadIdx.x] = __shfl_sync(0xffffffff, (int)(threadIdx.y * 10 + threadIdx.x), 31);
+}
 // Divergent halves of a warp synchronise separately, each with its own mask.
 __global__ void split_warp(int* out) {
   int lane = threadIdx.x, v;
@@ -337,7 +341,8 @@ int main() {
     float *din = device(in), *dout = device(std::vector<float>(64, 0));
     CHECK(cuda_cpu::launch(LaunchConfig(2, 8, 0, 0, SyncMode::Loop), float4_copy, din, dout, 16));
     print("float4", host(dout, 8));
-    std::printf("align %zu %zu %zu %zu %zu %zu\n", alignof(float4), alignof(float2), alignof(int4), alignof(double2), alignof(char4), sizeof(float3));
+    std::printf("align %zu %zu %zu %zu %zu %zu\n", alignof(float4), alignof(float2), alignof(int4), alignof(double2),
+                alignof(char4), sizeof(float3));
   }
   {
     int n = 1000;
@@ -405,6 +410,9 @@ int main() {
     int* sw = device(std::vector<int>(32, -1));
     CHECK(cuda_cpu::launch(LaunchConfig(1, 32, 0, 0, SyncMode::Fibers), split_warp, sw));
     print("split_warp", host(sw, 32));
+    int* wl = device(std::vector<int>(64, -1));
+    CHECK(cuda_cpu::launch(LaunchConfig(1, dim3(8, 8), 0, 0, SyncMode::Fibers), warp_layout, wl));
+    print("warp_layout", host(wl, 64));
   }
   {
     std::vector<int> in(64);
@@ -618,6 +626,10 @@ def test_ballot_any_all_match_reduce(basics):
 def test_divergent_halves_synchronise_separately(basics):
     assert nums(basics["split_warp"]) == [lane ^ 1 for lane in range(16)] + [
         lane + 15 if lane + 15 < 32 else lane for lane in range(16, 32)]
+
+
+def test_warps_are_consecutive_linear_thread_ids(basics):
+    assert nums(basics["warp_layout"]) == [37] * 32 + [77] * 32
 
 
 def test_cooperative_groups(basics):
@@ -864,7 +876,7 @@ def test_half_arithmetic_is_correctly_rounded(halves):
             nan = np.isnan(op(a, b))
             np.testing.assert_array_equal(rows[~nan, col], expect[~nan], err_msg=op.__name__)
             assert (((rows[nan, col] & 0x7C00) == 0x7C00) & ((rows[nan, col] & 0x3FF) != 0)).all()
-    for (ha, hb_, hc), got in zip(zip(a, b, c), rows[:, 7]):
+    for ha, hb_, hc, got in zip(a, b, c, rows[:, 7], strict=True):
         exact = Fraction(float(ha)) * Fraction(float(hb_)) + Fraction(float(hc))
         if abs(exact) < 65504:
             assert got == nearest_f16_exact(exact), (ha, hb_, hc)
@@ -1055,7 +1067,7 @@ __global__ void cross_block_race(int* counter, int* ticket, int* order) {
   if (threadIdx.x == 0 && threadIdx.y == 0) order[atomicAdd(ticket, 1)] = blockIdx.x + gridDim.x * blockIdx.y;
 }
 __global__ void deep_stack(int* out) {
-  volatile char big[384 * 1024];
+  volatile char big[160 * 1024];  // beyond a 128 KiB stack, into its 64 KiB guard
   big[threadIdx.x] = (char)threadIdx.x;
   __syncthreads();
   out[threadIdx.x] = big[threadIdx.x];
@@ -1100,7 +1112,7 @@ def test_cross_block_race_with_parallel_os_threads_may_lose_updates():
     # Documented, not defined: blocks on different OS threads race like blocks on different SMs.
     proc = run(RACES, env={"CUDA_CPU_THREADS": "4"})
     assert proc.returncode == 0, proc.stderr
-    counts = [int(v) for k, v, _ in zip(*[iter(proc.stdout.split())] * 3)]
+    counts = [int(line.split()[1]) for line in proc.stdout.splitlines()]
     assert all(0 < c <= 8192 for c in counts)
 
 
@@ -1286,10 +1298,11 @@ SANITIZED = r"""
 using cuda_cpu::LaunchConfig;
 using cuda_cpu::SyncMode;
 
-__global__ void reduce(const float* in, float* out, int n, int overrun) {
+__global__ void reduce(const float* in, float* out, int overrun, int shared_overrun) {
   auto& s = *cuda_cpu::block_shared<float[64]>(1);
   s[threadIdx.x] = in[blockIdx.x * blockDim.x + threadIdx.x];
   __syncthreads();
+  if (threadIdx.x == 0) s[63 + shared_overrun] = s[63];
   for (unsigned k = 32; k > 0; k >>= 1) {
     if (threadIdx.x < k) s[threadIdx.x] += s[threadIdx.x + k];
     __syncthreads();
@@ -1307,10 +1320,11 @@ int main(int argc, char** argv) {
   cudaMalloc(&in, n * sizeof(float));
   cudaMalloc(&out, 4 * 64 * sizeof(float));
   cudaMemset(in, 0, n * sizeof(float));
-  bool oob = argc > 1 && !std::strcmp(argv[1], "oob");
+  const char* mode = argc > 1 ? argv[1] : "";
+  int overrun = !std::strcmp(mode, "global") ? 1000 : 0, shared_overrun = !std::strcmp(mode, "shared");
   for (int round = 0; round < 3; ++round) {
     cudaError_t a = cuda_cpu::launch(LaunchConfig(4, 64, 0, 0, SyncMode::Fibers), faulty, out);
-    cudaError_t b = cuda_cpu::launch(LaunchConfig(4, 64, 0, 0, SyncMode::Fibers), reduce, in, out, n, oob ? 1000 : 0);
+    cudaError_t b = cuda_cpu::launch(LaunchConfig(4, 64, 0, 0, SyncMode::Fibers), reduce, in, out, overrun, shared_overrun);
     std::printf("round %d %d\n", (int)a, (int)b);
   }
   return 0;
@@ -1326,6 +1340,7 @@ def test_address_sanitizer_builds():
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.split() == ["round", "719", "0"] * 3
     assert "AddressSanitizer" not in clean.stderr
-    oob = subprocess.run([str(exe), "oob"], capture_output=True, text=True, timeout=60, env=env)
-    assert oob.returncode != 0
-    assert "heap-buffer-overflow" in oob.stderr and "reduce(" in oob.stderr
+    for memory in ("global", "shared"):
+        oob = subprocess.run([str(exe), memory], capture_output=True, text=True, timeout=60, env=env)
+        assert oob.returncode != 0, memory
+        assert "heap-buffer-overflow" in oob.stderr and "reduce(" in oob.stderr, memory

@@ -99,7 +99,7 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
             extents[v] = bounds[v]
         stores.append((st, preds))
     renames = {v: sx.sym(f"i{k}", 0, None) for k, v in enumerate(axes_vars)}
-    axes = tuple(Axis(renames[v].name, sx.smax(extents[v], 0)) for v in axes_vars)
+    axes = tuple(Axis(renames[v].name, extents[v]) for v in axes_vars)
     out_stores, read, written = [], set(lifter.loads), set()
     for st, preds in stores:
         index = sx.substitute(st.index, renames)
@@ -110,7 +110,7 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
                 cond = Binary(Op.AND, cond, p.node)
             value = Select(_rename(cond, renames, st.line), value, Load(st.tensor, index, value.dtype))
             read.add(st.tensor)
-        _check_injective(index, tuple(Axis(renames[v].name, extents[v]) for v in axes_vars), st.line)
+        _check_injective(index, axes, st.line)
         written.add(st.tensor)
         span = Span(*line_map(st.line))
         out_stores.append(Store(st.tensor, index, value, span))

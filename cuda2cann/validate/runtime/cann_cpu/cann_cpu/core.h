@@ -2,6 +2,7 @@
 // CANN 8.1 headers), SoC profiles, and the per-core state every other header checks against.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -102,9 +103,14 @@ constexpr int kPipes = 11;              // pipe_t values PIPE_S .. PIPE_FIX
 constexpr int kEvents = static_cast<int>(AscendC::HardEvent::MAX);
 constexpr int kEventIds = 8;
 
-// UB writers whose results another pipe may read too early.
-enum Writer : int { kWriterMte2 = 0, kWriterV = 1, kWriters = 2 };
-constexpr int kWriterPipe[kWriters] = {PIPE_MTE2, PIPE_V};
+// UB writers whose results another pipe may read too early: MTE2 (GM->UB copies), V (vector
+// instructions) and S (LocalTensor::SetValue, a scalar store).
+enum Writer : int { kWriterMte2 = 0, kWriterV = 1, kWriterS = 2, kWriters = 3 };
+constexpr int kWriterPipe[kWriters] = {PIPE_MTE2, PIPE_V, PIPE_S};
+
+// A pipe's view of the others: entry p is the newest epoch of pipe p whose UB writes it has
+// synchronised with. SetFlag captures one, the matching WaitFlag merges it into the waiter's view.
+using Clock = std::array<uint64_t, kPipes>;
 
 struct VectorCount {
   uint64_t instructions = 0;
@@ -139,8 +145,8 @@ struct QueueRec {
   std::string name;
   int depth = 0;
   std::vector<uint32_t> slots;
-  // EnQue'd buffers with the producer pipe's issue epoch at EnQue (an implicit SetFlag).
-  std::deque<std::pair<uint32_t, uint64_t>> fifo;
+  // EnQue'd buffers with what the producer pipe had done and seen at EnQue (an implicit SetFlag).
+  std::deque<std::pair<uint32_t, Clock>> fifo;
   int src_pipe = -1;  // VECIN: MTE2 -> V; VECOUT: V -> MTE3; other positions: no implicit event
   int dst_pipe = -1;
 };
@@ -169,7 +175,7 @@ struct Core {
   // Per 32-byte UB block: epoch and API of the last write by each tracked writer pipe.
   std::vector<uint64_t> last_write[kWriters];
   std::vector<const char*> last_api[kWriters];
-  std::deque<uint64_t> pending[kEvents][kEventIds];  // SetFlag epochs awaiting their WaitFlag
+  std::deque<Clock> pending[kEvents][kEventIds];     // SetFlag captures awaiting their WaitFlag
   uint8_t event_ids_used[kEvents] = {};              // AllocEventID bitmask per HardEvent
   bool pad_value_set = false;                        // SetPadValue was called
   uint64_t pad_value_bits = 0;
@@ -249,29 +255,76 @@ inline void publish_all(Core& c) {
     for (int q = 0; q < kPipes; ++q) c.visible[p][q] = c.epoch[p];
 }
 
+// What SetFlag on pipe `src` (or an EnQue whose producer pipe is `src`) hands to its waiter: src's
+// instructions so far, and everything src had itself synchronised with (the flag is set only once
+// src's earlier instructions, its own WaitFlags included, are done).
+inline Clock capture(const Core& c, int src) {
+  Clock k{};
+  for (int p = 0; p < kPipes; ++p) k[p] = p == src ? c.epoch[src] : c.visible[p][src];
+  return k;
+}
+
+// The matching WaitFlag (or DeQue) on pipe `dst`. A wait on the scalar pipe stalls the scalar unit,
+// which issues every instruction: all later instructions of every pipe see what S now sees (the
+// scalar unit's own stores excepted; those need their S_* event).
+inline void publish(Core& c, const Clock& k, int dst) {
+  for (int p = 0; p < kPipes; ++p)
+    if (p != dst) c.visible[p][dst] = std::max(c.visible[p][dst], k[p]);
+  if (dst != PIPE_S) return;
+  for (int q = 0; q < kPipes; ++q)
+    for (int p = 0; p < kPipes; ++p)
+      if (q != PIPE_S && p != PIPE_S && p != q) c.visible[p][q] = std::max(c.visible[p][q], c.visible[p][PIPE_S]);
+}
+
 inline uint32_t round_up(uint64_t v, uint32_t to) { return static_cast<uint32_t>((v + to - 1) / to * to); }
 
 // --- UB hazards -----------------------------------------------------------------------------
 
-// A read of UB bytes [off, off+bytes) by `consumer` must see every write of the other pipes only
-// after a synchronisation that covers it.
-inline void check_read(uint32_t off, uint64_t bytes, int consumer, std::string_view api, const char* role) {
-  if (bytes == 0) return;
-  Core& c = core();
+// How pipe `consumer` synchronises with the writes of pipe `producer`; only VECIN (MTE2 -> V) and
+// VECOUT (V -> MTE3) queues carry an implicit event.
+inline std::string sync_hint(int producer, int consumer) {
+  bool queue = (producer == PIPE_MTE2 && consumer == PIPE_V) || (producer == PIPE_V && consumer == PIPE_MTE3);
+  return std::string("use ") + (queue ? "EnQue/DeQue, " : "") + "SetFlag/WaitFlag<HardEvent::" + pipe_name(producer) +
+         "_" + pipe_name(consumer) + "> or PipeBarrier<PIPE_ALL>";
+}
+
+struct Unsynced {
+  int writer = -1;  // -1: every write is synchronised
+  uint32_t block = 0;
+};
+
+// The first 32-byte UB block of [off, off+bytes) whose last write by a pipe other than `consumer`
+// is newer than what `consumer` has synchronised with.
+inline Unsynced find_unsynced(uint32_t off, uint64_t bytes, int consumer) {
+  Unsynced u;
+  if (bytes == 0) return u;
+  const Core& c = core();
   uint32_t b0 = off / kBlockBytes, b1 = static_cast<uint32_t>((off + bytes + kBlockBytes - 1) / kBlockBytes);
   for (int w = 0; w < kWriters; ++w) {
     int producer = kWriterPipe[w];
     if (producer == consumer) continue;
     uint64_t seen = c.visible[producer][consumer];
-    for (uint32_t b = b0; b < b1; ++b) {
-      if (c.last_write[w][b] <= seen) continue;
-      std::string evt = std::string(pipe_name(producer)) + "_" + pipe_name(consumer);
-      fail(api, std::string(role) + " reads UB bytes [" + hex(b * kBlockBytes) + ", " + hex((b + 1) * kBlockBytes) +
-                    ") written by " + c.last_api[w][b] + " on pipe " + pipe_name(producer) +
-                    " before that write was synchronised with pipe " + pipe_name(consumer) +
-                    " (use EnQue/DeQue, SetFlag/WaitFlag<HardEvent::" + evt + "> or PipeBarrier<PIPE_ALL>)");
-    }
+    for (uint32_t b = b0; b < b1; ++b)
+      if (c.last_write[w][b] > seen) return {w, b};
   }
+  return u;
+}
+
+[[noreturn]] inline void fail_unsynced(const Unsynced& u, int consumer, std::string_view api, const std::string& role,
+                                       const char* verb) {
+  const Core& c = core();
+  int producer = kWriterPipe[u.writer];
+  fail(api, role + " " + verb + " UB bytes [" + hex(u.block * kBlockBytes) + ", " + hex((u.block + 1) * kBlockBytes) +
+                ") written by " + c.last_api[u.writer][u.block] + " on pipe " + pipe_name(producer) +
+                " before that write was synchronised with pipe " + pipe_name(consumer) + " (" +
+                sync_hint(producer, consumer) + ")");
+}
+
+// A read of UB bytes [off, off+bytes) by `consumer` must see every write of the other pipes only
+// after a synchronisation that covers it.
+inline void check_read(uint32_t off, uint64_t bytes, int consumer, std::string_view api, const char* role) {
+  Unsynced u = find_unsynced(off, bytes, consumer);
+  if (u.writer >= 0) fail_unsynced(u, consumer, api, role, "reads");
 }
 
 inline void mark_write(uint32_t off, uint64_t bytes, Writer w, const char* api) {

@@ -147,7 +147,7 @@ template <TPosition pos, int32_t depth, auto mask> class TQue {
       cann_cpu::fail("EnQue", "depth " + std::to_string(depth) + " of " + q.name + " exceeded: " +
                                   std::to_string(q.fifo.size()) + " tensors are already queued (DeQue one first)");
     // EnQue sets the queue's event: it covers every instruction issued so far on the producer pipe.
-    q.fifo.emplace_back(s, q.src_pipe >= 0 ? c.epoch[q.src_pipe] : 0);
+    q.fifo.emplace_back(s, q.src_pipe >= 0 ? cann_cpu::capture(c, q.src_pipe) : cann_cpu::Clock{});
     slot.state = cann_cpu::SlotState::Queued;
     return true;
   }
@@ -156,13 +156,12 @@ template <TPosition pos, int32_t depth, auto mask> class TQue {
     cann_cpu::Core& c = cann_cpu::core();
     cann_cpu::QueueRec& q = rec("DeQue");
     if (q.fifo.empty()) cann_cpu::fail("DeQue", q.name + " is empty (DeQue without a matching EnQue)");
-    auto [s, epoch] = q.fifo.front();
+    auto [s, seen] = q.fifo.front();
     q.fifo.pop_front();
     // DeQue waits for that event: the consumer pipe now sees the producer's writes up to EnQue.
-    if (q.src_pipe >= 0) {
-      uint64_t& seen = c.visible[q.src_pipe][q.dst_pipe];
-      seen = std::max(seen, epoch);
-    }
+    // The event is MTE2_V or V_MTE3: a SetValue the producer pipe had not synchronised with (S_V)
+    // stays unpublished, as on the hardware.
+    if (q.src_pipe >= 0) cann_cpu::publish(c, seen, q.dst_pipe);
     cann_cpu::Slot& slot = c.slots[s];
     slot.state = cann_cpu::SlotState::Dequeued;
     return cann_cpu::Access::make_local<T>(s, slot.start, slot.req / sizeof(T));

@@ -80,14 +80,15 @@ template <typename T> class LocalTensor {
   // Host pointer into the simulated UB (the CPU-debug form of the real API returns a pointer too).
   __aicore__ inline T* GetPhyAddr() const { return reinterpret_cast<T*>(cann_cpu::core().ub.data() + off_); }
   __aicore__ inline T* GetPhyAddr(const uint32_t offset) const { return GetPhyAddr() + offset; }
+  // Scalar load and store on pipe S: what they touch must have been synchronised with S.
   __aicore__ inline T GetValue(const uint32_t index) const {
     T v;
-    std::memcpy(&v, scalar_addr(index, "LocalTensor::GetValue"), sizeof(T));
+    std::memcpy(&v, scalar_access(index, false), sizeof(T));
     return v;
   }
   template <typename T1> __aicore__ inline void SetValue(const uint32_t index, const T1 value) const {
     T v = static_cast<T>(value);
-    std::memcpy(scalar_addr(index, "LocalTensor::SetValue"), &v, sizeof(T));
+    std::memcpy(scalar_access(index, true), &v, sizeof(T));
   }
   __aicore__ inline LocalTensor operator[](const uint32_t offset) const {
     LocalTensor t = *this;
@@ -109,7 +110,7 @@ template <typename T> class LocalTensor {
  private:
   template <typename U> friend class LocalTensor;
   friend struct cann_cpu::Access;
-  uint8_t* scalar_addr(uint32_t index, const char* api) const;
+  uint8_t* scalar_access(uint32_t index, bool write) const;
   uint32_t slot_ = cann_cpu::kNoSlot;
   uint32_t gen_ = 0;
   uint32_t pipe_gen_ = 0;
@@ -184,7 +185,20 @@ struct Access {
 
 }  // namespace cann_cpu
 
+// GetValue is a read by the scalar pipe S, SetValue a write by it. Either way the element's 32-byte
+// UB block must not hold a write by MTE2 or V that S has not synchronised with (MTE2_S, V_S or
+// PipeBarrier<PIPE_ALL>): the load would see stale data, the store could be overwritten by the
+// pending write. A SetValue is then a write by S that V and MTE3 may read only after S_V / S_MTE3.
 template <typename T>
-uint8_t* AscendC::LocalTensor<T>::scalar_addr(uint32_t index, const char* api) const {
-  return cann_cpu::Access::ub((*this)[index], 1, api, "tensor", sizeof(T)).ptr;
+uint8_t* AscendC::LocalTensor<T>::scalar_access(uint32_t index, bool write) const {
+  const char* api = write ? "LocalTensor::SetValue" : "LocalTensor::GetValue";
+  cann_cpu::UbSpan s = cann_cpu::Access::ub((*this)[index], 1, api, "tensor", sizeof(T));
+  cann_cpu::Unsynced u = cann_cpu::find_unsynced(s.off, s.bytes, PIPE_S);
+  if (u.writer >= 0)
+    cann_cpu::fail_unsynced(u, PIPE_S, api, "element " + std::to_string(index), write ? "overwrites" : "reads");
+  if (write) {
+    ++cann_cpu::core().epoch[PIPE_S];
+    cann_cpu::mark_write(s.off, s.bytes, cann_cpu::kWriterS, api);
+  }
+  return s.ptr;
 }

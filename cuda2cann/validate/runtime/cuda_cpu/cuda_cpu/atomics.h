@@ -62,8 +62,12 @@ CUDA_CPU_INTEGER_ATOMICS(unsigned int)
 CUDA_CPU_INTEGER_ATOMICS(unsigned long long)
 #undef CUDA_CPU_INTEGER_ATOMICS
 
-inline long long atomicMax(long long* a, long long v) { return cuda_cpu::detail::atomic_update(a, [v](long long old) { return old < v ? v : old; }); }
-inline long long atomicMin(long long* a, long long v) { return cuda_cpu::detail::atomic_update(a, [v](long long old) { return v < old ? v : old; }); }
+inline long long atomicMax(long long* a, long long v) {
+  return cuda_cpu::detail::atomic_update(a, [v](long long old) { return old < v ? v : old; });
+}
+inline long long atomicMin(long long* a, long long v) {
+  return cuda_cpu::detail::atomic_update(a, [v](long long old) { return v < old ? v : old; });
+}
 inline unsigned short atomicCAS(unsigned short* a, unsigned short compare, unsigned short v) {
   __atomic_compare_exchange_n(a, &compare, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
   return compare;
@@ -83,9 +87,13 @@ inline float atomicExch(float* a, float v) { return cuda_cpu::detail::atomic_upd
 // CUDA has no float atomicMax/atomicMin and kernels often define their own: as templates, these give
 // way to a user's plain function of the same signature instead of clashing with it.
 template <class = void>
-float atomicMax(float* a, float v) { return cuda_cpu::detail::atomic_update(a, [v](float old) { return cuda_cpu::detail::max_of(old, v); }); }
+float atomicMax(float* a, float v) {
+  return cuda_cpu::detail::atomic_update(a, [v](float old) { return cuda_cpu::detail::max_of(old, v); });
+}
 template <class = void>
-float atomicMin(float* a, float v) { return cuda_cpu::detail::atomic_update(a, [v](float old) { return cuda_cpu::detail::min_of(old, v); }); }
+float atomicMin(float* a, float v) {
+  return cuda_cpu::detail::atomic_update(a, [v](float old) { return cuda_cpu::detail::min_of(old, v); });
+}
 inline __half atomicAdd(__half* a, __half v) { return cuda_cpu::detail::atomic_update(a, [v](__half old) { return old + v; }); }
 inline __nv_bfloat16 atomicAdd(__nv_bfloat16* a, __nv_bfloat16 v) {
   return cuda_cpu::detail::atomic_update(a, [v](__nv_bfloat16 old) { return old + v; });

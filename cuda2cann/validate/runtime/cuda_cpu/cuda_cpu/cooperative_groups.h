@@ -68,10 +68,13 @@ thread_block_tile<N> tiled_partition(const thread_block_tile<M>&) {
 class grid_group {
  public:
   unsigned long long thread_rank() const {
-    unsigned long long block = blockIdx.x + static_cast<unsigned long long>(gridDim.x) * (blockIdx.y + static_cast<unsigned long long>(gridDim.y) * blockIdx.z);
+    const unsigned long long gx = gridDim.x, gy = gridDim.y;
+    const unsigned long long block = blockIdx.x + gx * (blockIdx.y + gy * blockIdx.z);
     return block * cuda_cpu::detail::block_size() + cuda_cpu::detail::linear_thread_id();
   }
-  unsigned long long size() const { return static_cast<unsigned long long>(gridDim.x) * gridDim.y * gridDim.z * cuda_cpu::detail::block_size(); }
+  unsigned long long size() const {
+    return static_cast<unsigned long long>(gridDim.x) * gridDim.y * gridDim.z * cuda_cpu::detail::block_size();
+  }
   unsigned long long num_threads() const { return size(); }
   bool is_valid() const { return true; }
   void sync() const { cuda_cpu::detail::fault("grid_group::sync() (grid-wide synchronisation) is not supported by cuda-cpu"); }

@@ -8,8 +8,8 @@
 #include <unistd.h>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #if !defined(__x86_64__) || defined(CUDA_CPU_USE_UCONTEXT)
@@ -19,25 +19,37 @@
 // AddressSanitizer must be told about stack switches, or it misjudges frames on fiber stacks.
 #if defined(__SANITIZE_ADDRESS__)
 #define CUDA_CPU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CUDA_CPU_ASAN 1
+#endif
+#endif
+#ifdef CUDA_CPU_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
 namespace cuda_cpu::detail {
 
+// A fiber's stack, with an inaccessible guard region below it: an overflow (even by a frame of up to
+// kGuardBytes) faults instead of silently corrupting the stack mapped underneath.
 class FiberStack {
  public:
+  static constexpr size_t kGuardBytes = 64 * 1024;
+
   explicit FiberStack(size_t bytes) {
-    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    size_ = (bytes + page - 1) / page * page + page;  // + guard page below the stack
-    void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-      std::fprintf(stderr, "cuda-cpu: error: cannot map a %zu-byte fiber stack\n", size_);
-      std::abort();
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    guard_ = (kGuardBytes + page - 1) / page * page;
+    size_ = (bytes + page - 1) / page * page + guard_;
+    void* p = mmap(nullptr, size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED && mprotect(static_cast<char*>(p) + guard_, size_ - guard_, PROT_READ | PROT_WRITE) != 0) {
+      munmap(p, size_);
+      p = MAP_FAILED;
     }
-    mprotect(p, page, PROT_NONE);  // overflow faults instead of corrupting the next stack
+    if (p == MAP_FAILED)
+      throw std::runtime_error("cannot map a " + std::to_string(size_) +
+                               "-byte fiber stack (lower CUDA_CPU_THREADS or CUDA_CPU_STACK_KB, or raise the memory limit)");
     base_ = static_cast<char*>(p);
-    guard_ = page;
   }
   FiberStack(FiberStack&& o) noexcept : base_(std::exchange(o.base_, nullptr)), size_(o.size_), guard_(o.guard_) {}
   FiberStack(const FiberStack&) = delete;
@@ -151,15 +163,15 @@ inline void raw_switch(FiberContext& from, FiberContext& to) { cuda_cpu_switch(&
 
 #endif
 
-// Suspends `from` and resumes `to`; `final` when `from` will never be resumed.
-inline void context_switch(FiberContext& from, FiberContext& to, bool final = false) {
+// Suspends `from` and resumes `to`; `finished` when `from` will never be resumed.
+inline void context_switch(FiberContext& from, FiberContext& to, bool finished = false) {
 #ifdef CUDA_CPU_ASAN
   void* fake_stack = nullptr;
-  __sanitizer_start_switch_fiber(final ? nullptr : &fake_stack, to.stack_bottom, to.stack_size);
+  __sanitizer_start_switch_fiber(finished ? nullptr : &fake_stack, to.stack_bottom, to.stack_size);
   raw_switch(from, to);
   __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
 #else
-  (void)final;
+  (void)finished;
   raw_switch(from, to);
 #endif
 }

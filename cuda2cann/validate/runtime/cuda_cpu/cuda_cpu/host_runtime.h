@@ -61,8 +61,8 @@ class Allocations {
     if (!p) return record(cudaErrorInvalidValue);
     *p = nullptr;
     if (bytes == 0) return cudaSuccess;
-    void* mem = std::aligned_alloc(kAllocationAlign, (bytes + kAllocationAlign - 1) / kAllocationAlign * kAllocationAlign);
-    if (!mem) return record(cudaErrorMemoryAllocation);
+    void* mem = nullptr;  // exactly `bytes`, so that AddressSanitizer builds catch overruns
+    if (posix_memalign(&mem, kAllocationAlign, bytes) != 0) return record(cudaErrorMemoryAllocation);
     std::memset(mem, 0xFF, bytes);
     std::lock_guard<std::mutex> lock(mutex_);
     sizes_[mem] = bytes;
@@ -131,11 +131,15 @@ cudaError_t cudaMallocHost(T** p, size_t bytes) { return cudaMallocHost(reinterp
 template <class T>
 cudaError_t cudaHostAlloc(T** p, size_t bytes, unsigned int flags) { return cudaHostAlloc(reinterpret_cast<void**>(p), bytes, flags); }
 template <class T>
-cudaError_t cudaMallocManaged(T** p, size_t bytes, unsigned int flags = cudaMemAttachGlobal) { return cudaMallocManaged(reinterpret_cast<void**>(p), bytes, flags); }
+cudaError_t cudaMallocManaged(T** p, size_t bytes, unsigned int flags = cudaMemAttachGlobal) {
+  return cudaMallocManaged(reinterpret_cast<void**>(p), bytes, flags);
+}
 template <class T>
 cudaError_t cudaMallocAsync(T** p, size_t bytes, cudaStream_t s) { return cudaMallocAsync(reinterpret_cast<void**>(p), bytes, s); }
 template <class T>
-cudaError_t cudaMallocPitch(T** p, size_t* pitch, size_t width, size_t height) { return cudaMallocPitch(reinterpret_cast<void**>(p), pitch, width, height); }
+cudaError_t cudaMallocPitch(T** p, size_t* pitch, size_t width, size_t height) {
+  return cudaMallocPitch(reinterpret_cast<void**>(p), pitch, width, height);
+}
 
 inline cudaError_t cudaMemGetInfo(size_t* free_bytes, size_t* total_bytes) {
   if (!free_bytes || !total_bytes) return cuda_cpu::detail::record(cudaErrorInvalidValue);
@@ -160,7 +164,8 @@ inline cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemc
 inline cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t = nullptr) {
   return cuda_cpu::detail::copy(dst, src, bytes, kind);
 }
-inline cudaError_t cudaMemcpy2D(void* dst, size_t dpitch, const void* src, size_t spitch, size_t width, size_t height, cudaMemcpyKind kind) {
+inline cudaError_t cudaMemcpy2D(void* dst, size_t dpitch, const void* src, size_t spitch, size_t width, size_t height,
+                                cudaMemcpyKind kind) {
   return cuda_cpu::detail::copy_2d(dst, dpitch, src, spitch, width, height, kind);
 }
 inline cudaError_t cudaMemcpy2DAsync(void* dst, size_t dpitch, const void* src, size_t spitch, size_t width, size_t height,
@@ -176,7 +181,8 @@ inline cudaError_t cudaMemsetAsync(void* p, int value, size_t bytes, cudaStream_
 
 // __device__ and __constant__ variables are ordinary globals, so a symbol is its own address.
 template <class T>
-cudaError_t cudaMemcpyToSymbol(const T& symbol, const void* src, size_t bytes, size_t offset = 0, cudaMemcpyKind kind = cudaMemcpyHostToDevice) {
+cudaError_t cudaMemcpyToSymbol(const T& symbol, const void* src, size_t bytes, size_t offset = 0,
+                               cudaMemcpyKind kind = cudaMemcpyHostToDevice) {
   if (offset + bytes > sizeof(T)) return cuda_cpu::detail::record(cudaErrorInvalidValue);
   return cuda_cpu::detail::copy(const_cast<char*>(reinterpret_cast<const char*>(&symbol)) + offset, src, bytes, kind);
 }
@@ -186,7 +192,8 @@ cudaError_t cudaMemcpyToSymbolAsync(const T& symbol, const void* src, size_t byt
   return cudaMemcpyToSymbol(symbol, src, bytes, offset, kind);
 }
 template <class T>
-cudaError_t cudaMemcpyFromSymbol(void* dst, const T& symbol, size_t bytes, size_t offset = 0, cudaMemcpyKind kind = cudaMemcpyDeviceToHost) {
+cudaError_t cudaMemcpyFromSymbol(void* dst, const T& symbol, size_t bytes, size_t offset = 0,
+                                 cudaMemcpyKind kind = cudaMemcpyDeviceToHost) {
   if (offset + bytes > sizeof(T)) return cuda_cpu::detail::record(cudaErrorInvalidValue);
   return cuda_cpu::detail::copy(dst, reinterpret_cast<const char*>(&symbol) + offset, bytes, kind);
 }

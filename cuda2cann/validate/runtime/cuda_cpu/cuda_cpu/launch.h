@@ -103,8 +103,12 @@ inline void run_blocks(void* p) {
     arena.begin_block(c.shared_bytes);
     if (c.mode == SyncMode::Loop) {
       run_loop_block(run);
-    } else if (Fault f = this_thread_scheduler().run_block(run.body, run.arg)) {
-      report(run, f);
+      continue;
+    }
+    try {
+      if (Fault f = this_thread_scheduler().run_block(run.body, run.arg)) report(run, f);
+    } catch (std::exception& e) {  // the fibers could not be set up
+      report(run, {e.what(), ""});
     }
   }
   tls.shared = nullptr;
@@ -114,15 +118,17 @@ inline std::string check_config(const LaunchConfig& c) {
   const dim3 g = c.grid, b = c.block;
   if (!g.x || !g.y || !g.z || !b.x || !b.y || !b.z) return "a grid or block dimension is zero";
   if (uint64_t(b.x) * b.y * b.z > 1024 || b.z > 64)
-    return "block (" + std::to_string(b.x) + "," + std::to_string(b.y) + "," + std::to_string(b.z) + ") exceeds 1024 threads or (1024,1024,64)";
+    return "block " + format_index(b) + " exceeds 1024 threads or (1024,1024,64)";
   if (g.x > 2147483647u || g.y > 65535 || g.z > 65535) return "grid exceeds (2147483647,65535,65535)";
-  if (c.shared_bytes > kMaxDynamicSharedBytes) return "dynamic shared memory of " + std::to_string(c.shared_bytes) + " bytes exceeds 227 KiB";
+  if (c.shared_bytes > kMaxDynamicSharedBytes)
+    return "dynamic shared memory of " + std::to_string(c.shared_bytes) + " bytes exceeds 227 KiB";
   return {};
 }
 
 inline cudaError_t run_grid(const LaunchConfig& c, const void* kernel, void (*body)(const void*), const void* arg) {
   if (tls.shared) {
-    std::fprintf(stderr, "cuda-cpu: error: kernel `%s` launched from device code (dynamic parallelism is not supported)\n", kernel_name(kernel).c_str());
+    std::fprintf(stderr, "cuda-cpu: error: kernel `%s` launched from device code (dynamic parallelism is not supported)\n",
+                 kernel_name(kernel).c_str());
     return record(cudaErrorNotSupported);
   }
   if (std::string bad = check_config(c); !bad.empty()) {

@@ -123,7 +123,8 @@ class Scheduler {
                               int width, Combine combine) {
     const unsigned warp = current_ / 32, lane = current_ % 32;
     const unsigned group = mask & present_[warp];
-    if (!(group >> lane & 1u)) fault(std::string(primitive) + ": the calling lane " + std::to_string(lane) + " is not in mask " + hex(mask));
+    if (!(group >> lane & 1u))
+      fault(std::string(primitive) + ": the calling lane " + std::to_string(lane) + " is not in mask " + hex(mask));
     if (unsigned gone = group & exited_[warp]) fault(names_exited(primitive, mask, warp, gone));
     Fiber& f = fibers_[current_];
     std::memcpy(f.value, value, size);

@@ -69,9 +69,10 @@ class SharedArena {
     return e.storage;
   }
 
+  // Exactly `size` bytes, so that AddressSanitizer builds catch a kernel running past the end.
   static void* allocate(size_t align, size_t size) {
-    void* p = std::aligned_alloc(align, (size + align - 1) / align * align);
-    if (!p) {
+    void* p = nullptr;
+    if (posix_memalign(&p, align, size) != 0) {
       std::fprintf(stderr, "cuda-cpu: error: cannot allocate %zu bytes of shared memory\n", size);
       std::abort();
     }

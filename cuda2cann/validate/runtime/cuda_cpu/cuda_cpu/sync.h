@@ -108,7 +108,9 @@ void reduce_combine(const WarpLanes& w, unsigned, void* out) {
   std::memcpy(out, &acc, sizeof acc);
 }
 
-struct AddOp { template <class T> T operator()(T a, T b) const { return static_cast<T>(static_cast<unsigned>(a) + static_cast<unsigned>(b)); } };
+struct AddOp {  // wraps around, as the hardware does
+  template <class T> T operator()(T a, T b) const { return static_cast<T>(static_cast<unsigned>(a) + static_cast<unsigned>(b)); }
+};
 struct MinOp { template <class T> T operator()(T a, T b) const { return b < a ? b : a; } };
 struct MaxOp { template <class T> T operator()(T a, T b) const { return a < b ? b : a; } };
 struct AndOp { template <class T> T operator()(T a, T b) const { return a & b; } };
@@ -146,23 +148,31 @@ inline void __syncwarp(unsigned mask = 0xffffffffu) {
 
 template <class T>
 T __shfl_sync(unsigned mask, T var, int srcLane, int width = warpSize) {
-  return cuda_cpu::detail::shuffle<T, cuda_cpu::detail::Shfl::Idx>("__shfl_sync()", mask, var, srcLane & 31, width);
+  using namespace cuda_cpu::detail;
+  return shuffle<T, Shfl::Idx>("__shfl_sync()", mask, var, srcLane & 31, width);
 }
 template <class T>
 T __shfl_up_sync(unsigned mask, T var, unsigned int delta, int width = warpSize) {
-  return cuda_cpu::detail::shuffle<T, cuda_cpu::detail::Shfl::Up>("__shfl_up_sync()", mask, var, delta < 32 ? int(delta) : 32, width);
+  using namespace cuda_cpu::detail;
+  return shuffle<T, Shfl::Up>("__shfl_up_sync()", mask, var, delta < 32 ? int(delta) : 32, width);
 }
 template <class T>
 T __shfl_down_sync(unsigned mask, T var, unsigned int delta, int width = warpSize) {
-  return cuda_cpu::detail::shuffle<T, cuda_cpu::detail::Shfl::Down>("__shfl_down_sync()", mask, var, delta < 32 ? int(delta) : 32, width);
+  using namespace cuda_cpu::detail;
+  return shuffle<T, Shfl::Down>("__shfl_down_sync()", mask, var, delta < 32 ? int(delta) : 32, width);
 }
 template <class T>
 T __shfl_xor_sync(unsigned mask, T var, int laneMask, int width = warpSize) {
-  return cuda_cpu::detail::shuffle<T, cuda_cpu::detail::Shfl::Xor>("__shfl_xor_sync()", mask, var, laneMask & ~31 ? 32 : laneMask, width);
+  using namespace cuda_cpu::detail;
+  return shuffle<T, Shfl::Xor>("__shfl_xor_sync()", mask, var, laneMask & ~31 ? 32 : laneMask, width);
 }
 
-inline unsigned __ballot_sync(unsigned mask, int predicate) { return cuda_cpu::detail::ballot("__ballot_sync()", mask, predicate).bits; }
-inline int __any_sync(unsigned mask, int predicate) { return cuda_cpu::detail::ballot("__any_sync()", mask, predicate).bits != 0; }
+inline unsigned __ballot_sync(unsigned mask, int predicate) {
+  return cuda_cpu::detail::ballot("__ballot_sync()", mask, predicate).bits;
+}
+inline int __any_sync(unsigned mask, int predicate) {
+  return cuda_cpu::detail::ballot("__any_sync()", mask, predicate).bits != 0;
+}
 inline int __all_sync(unsigned mask, int predicate) {
   auto b = cuda_cpu::detail::ballot("__all_sync()", mask, predicate);
   return b.bits == b.group;
@@ -175,24 +185,29 @@ inline unsigned __activemask() { return cuda_cpu::detail::running_lanes(); }
 
 template <class T>
 unsigned __match_any_sync(unsigned mask, T value) {
-  return cuda_cpu::detail::warp_collective<unsigned>("__match_any_sync()", mask, value, 0, 32, &cuda_cpu::detail::match_combine<T, false>);
+  using namespace cuda_cpu::detail;
+  return warp_collective<unsigned>("__match_any_sync()", mask, value, 0, 32, &match_combine<T, false>);
 }
 template <class T>
 unsigned __match_all_sync(unsigned mask, T value, int* pred) {
-  unsigned m = cuda_cpu::detail::warp_collective<unsigned>("__match_all_sync()", mask, value, 0, 32, &cuda_cpu::detail::match_combine<T, true>);
+  using namespace cuda_cpu::detail;
+  unsigned m = warp_collective<unsigned>("__match_all_sync()", mask, value, 0, 32, &match_combine<T, true>);
   *pred = m != 0;
   return m;
 }
 
-inline unsigned __reduce_add_sync(unsigned mask, unsigned v) { return cuda_cpu::detail::warp_reduce<unsigned, cuda_cpu::detail::AddOp>("__reduce_add_sync()", mask, v); }
-inline int __reduce_add_sync(unsigned mask, int v) { return cuda_cpu::detail::warp_reduce<int, cuda_cpu::detail::AddOp>("__reduce_add_sync()", mask, v); }
-inline unsigned __reduce_min_sync(unsigned mask, unsigned v) { return cuda_cpu::detail::warp_reduce<unsigned, cuda_cpu::detail::MinOp>("__reduce_min_sync()", mask, v); }
-inline int __reduce_min_sync(unsigned mask, int v) { return cuda_cpu::detail::warp_reduce<int, cuda_cpu::detail::MinOp>("__reduce_min_sync()", mask, v); }
-inline unsigned __reduce_max_sync(unsigned mask, unsigned v) { return cuda_cpu::detail::warp_reduce<unsigned, cuda_cpu::detail::MaxOp>("__reduce_max_sync()", mask, v); }
-inline int __reduce_max_sync(unsigned mask, int v) { return cuda_cpu::detail::warp_reduce<int, cuda_cpu::detail::MaxOp>("__reduce_max_sync()", mask, v); }
-inline unsigned __reduce_and_sync(unsigned mask, unsigned v) { return cuda_cpu::detail::warp_reduce<unsigned, cuda_cpu::detail::AndOp>("__reduce_and_sync()", mask, v); }
-inline unsigned __reduce_or_sync(unsigned mask, unsigned v) { return cuda_cpu::detail::warp_reduce<unsigned, cuda_cpu::detail::OrOp>("__reduce_or_sync()", mask, v); }
-inline unsigned __reduce_xor_sync(unsigned mask, unsigned v) { return cuda_cpu::detail::warp_reduce<unsigned, cuda_cpu::detail::XorOp>("__reduce_xor_sync()", mask, v); }
+#define CUDA_CPU_WARP_REDUCE(name, T, Op) \
+  inline T name(unsigned mask, T v) { return cuda_cpu::detail::warp_reduce<T, cuda_cpu::detail::Op>(#name "()", mask, v); }
+CUDA_CPU_WARP_REDUCE(__reduce_add_sync, unsigned, AddOp)
+CUDA_CPU_WARP_REDUCE(__reduce_add_sync, int, AddOp)
+CUDA_CPU_WARP_REDUCE(__reduce_min_sync, unsigned, MinOp)
+CUDA_CPU_WARP_REDUCE(__reduce_min_sync, int, MinOp)
+CUDA_CPU_WARP_REDUCE(__reduce_max_sync, unsigned, MaxOp)
+CUDA_CPU_WARP_REDUCE(__reduce_max_sync, int, MaxOp)
+CUDA_CPU_WARP_REDUCE(__reduce_and_sync, unsigned, AndOp)
+CUDA_CPU_WARP_REDUCE(__reduce_or_sync, unsigned, OrOp)
+CUDA_CPU_WARP_REDUCE(__reduce_xor_sync, unsigned, XorOp)
+#undef CUDA_CPU_WARP_REDUCE
 
 // Pre-CUDA-9 warp intrinsics: an implicit mask of the lanes still running.
 template <class T>

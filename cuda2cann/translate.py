@@ -1,0 +1,109 @@
+"""`cuda2cann translate`: CUDA files → AscendC operators (+ their validation specs), never in place.
+
+For each `.cu/.cuh` file under SRC, every kernel is lifted and, when it is pointwise, lowered to an
+AscendC operator written under OUT/<relative path without suffix>/<kernel>/. Each output file is
+written atomically; SRC is never written. With `validate`, each translated operator goes through the
+harness. The report is one record per kernel (schema `cuda2cann.translate/1`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cuda2cann.backends.ascendc.isel import LowerError
+from cuda2cann.backends.ascendc.pointwise import plan_pointwise
+from cuda2cann.backends.ascendc.render import render_operator
+from cuda2cann.backends.ascendc.spec_gen import generate_spec
+from cuda2cann.frontend.cuda.preprocess import PreprocessError
+from cuda2cann.frontend.cuda.translation_unit import KernelOutcome, analyse_file
+from cuda2cann.validate.harness import ValidateOptions, validate_spec
+from cuda2cann.validate.results import write_text_atomic
+from cuda2cann.validate.soc import soc_profile
+from cuda2cann.validate.spec import load_spec
+
+SCHEMA = "cuda2cann.translate/1"
+CUDA_SUFFIXES = (".cu", ".cuh")
+
+
+class TranslateUsageError(ValueError):
+    """SRC/OUT are unusable (missing, or OUT inside SRC)."""
+
+
+@dataclass
+class KernelRecord:
+    file: str
+    kernel: str
+    op_class: str | None
+    status: str  # translated | unported | error
+    validation: str | None = None
+    findings: list[dict] = field(default_factory=list)
+    output: str | None = None
+    validation_message: str = ""
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "kernel": self.kernel, "class": self.op_class, "status": self.status,
+                "validation": self.validation, "findings": self.findings, "output": self.output}
+
+
+def cuda_files(src: Path) -> list[Path]:
+    if src.is_file():
+        return [src]
+    return sorted(p for p in src.rglob("*") if p.suffix in CUDA_SUFFIXES and p.is_file())
+
+
+def check_paths(src: Path, out: Path) -> None:
+    if not src.exists():
+        raise TranslateUsageError(f"{src}: no such file or directory")
+    root = src.resolve() if src.is_dir() else src.resolve().parent
+    o = out.resolve()
+    if o == root or root in o.parents:
+        raise TranslateUsageError(f"output folder {out} is inside the source tree {root}: cuda2cann never writes into SRC")
+
+
+def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: bool = False,
+                   options: ValidateOptions | None = None) -> list[KernelRecord]:
+    check_paths(src, out)
+    base = src if src.is_dir() else src.parent
+    records: list[KernelRecord] = []
+    for path in cuda_files(src):
+        records += translate_file(path, base, out, soc, validate, options or ValidateOptions(soc=soc, devices=False))
+    return records
+
+
+def translate_file(path: Path, base: Path, out: Path, soc: str, validate: bool, options: ValidateOptions) -> list[KernelRecord]:
+    rel = path.relative_to(base)
+    try:
+        tu = analyse_file(path)
+    except (PreprocessError, OSError, UnicodeDecodeError) as exc:
+        return [KernelRecord(str(path), "", None, "error", findings=[_finding("C2C001", str(exc), path, 1)])]
+    records = []
+    for k in tu.kernels:
+        records.append(_translate_kernel(k, path, out / rel.with_suffix(""), soc, validate, options))
+    return records
+
+
+def _finding(code: str, message: str, path: Path, line: int) -> dict:
+    return {"code": code, "message": message, "file": str(path), "line": line}
+
+
+def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, validate: bool,
+                      options: ValidateOptions) -> KernelRecord:
+    if k.lifted is None:
+        return KernelRecord(str(path), k.name, None, "unported", findings=[_finding(k.code, k.message, path, k.line)])
+    op = k.lifted.operator
+    try:
+        plan = plan_pointwise(k.lifted, soc_profile(soc))
+    except LowerError as exc:
+        return KernelRecord(str(path), k.name, op.op_class, "unported", findings=[_finding(exc.code, exc.message, path, k.line)])
+    target = out_dir / op.name
+    cuda_kernel = k.name + (f"<{', '.join(k.template_args.values())}>" if k.template_args else "")
+    files = render_operator(plan)
+    files[f"{op.name}.c2c.toml"] = generate_spec(k.lifted, plan, path.resolve(), cuda_kernel, target.resolve())
+    for name, content in files.items():
+        write_text_atomic(target / name, content)
+    record = KernelRecord(str(path), k.name, op.op_class, "translated", output=str(target))
+    record.findings = [_finding("C2C900", note, path, k.line) for note in plan.notes]
+    if validate:
+        result = validate_spec(load_spec(target / f"{op.name}.c2c.toml"), options)
+        record.validation, record.validation_message = result.status, result.message
+    return record
