@@ -94,3 +94,79 @@ def _print_results(results: list[ValidationResult]) -> None:
 
 def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.3g}"
+
+
+@main.command()
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; mirrors SRC. Must not be inside SRC.")
+@click.option("--validate", "run_validation", is_flag=True, help="Run every translated operator through the harness.")
+@click.option("--soc", type=click.Choice(sorted(profiles())), default=DEFAULT_SOC, show_default=True,
+              help="Ascend SoC the operators are planned for (UB size, core count).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as JSON (schema cuda2cann.translate/1) to this file.")
+@click.option("--cases", type=click.IntRange(min=0), default=None, help="With --validate: random cases per operator.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=None, help="With --validate: seed of the random cases.")
+def translate(src: Path, out: Path, run_validation: bool, soc: str, json_path: Path | None, cases: int | None,
+              seed: int | None) -> None:
+    """Translate the CUDA kernels of SRC (a file or a tree) into AscendC operators under OUT.
+
+    Each translated kernel gets its AscendC kernel, tiling header, host launcher, CMake file and a
+    validation spec. Exit status: 0 when every translated kernel validated (or --validate was not
+    given), 1 when a validation mismatched or errored, 2 for usage errors. Unported kernels are listed
+    with their finding and do not change the exit status.
+    """
+    from cuda2cann.translate import TranslateUsageError, translate_tree, write_report
+    from cuda2cann.validate.harness import ValidateOptions
+
+    options = ValidateOptions(cases=cases, seed=seed, soc=soc, devices=True)
+    try:
+        records = translate_tree(src, out, soc=soc, validate=run_validation, options=options)
+    except TranslateUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    _print_translation(records)
+    if json_path is not None:
+        write_report(json_path, records)
+    failed = any(r.validation in ("mismatch", "error") for r in records)
+    sys.exit(1 if failed else 0)
+
+
+def _print_translation(records) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="cuda2cann translate")
+    for col in ("file", "kernel", "class", "status", "validation", "finding"):
+        table.add_column(col)
+    colours = {"translated": "green", "unported": "yellow", "error": "red"}
+    for r in records:
+        finding = f"{r.findings[0]['code']} {r.findings[0]['message']}" if r.findings and r.status != "translated" else ""
+        table.add_row(r.file, r.kernel, r.op_class or "-", f"[{colours[r.status]}]{r.status}[/]", r.validation or "-", finding)
+    console = Console(soft_wrap=True)
+    console.print(table)
+    for r in records:
+        if r.validation in ("mismatch", "error"):
+            console.print(f"[bold]{r.file}[/] [{r.kernel}]: {r.validation}: {r.validation_message}", highlight=False)
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.status] = counts.get(r.status, 0) + 1
+        if r.validation:
+            counts[f"validated {r.validation}"] = counts.get(f"validated {r.validation}", 0) + 1
+    console.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no CUDA kernels found", highlight=False)
+
+
+@main.command()
+@click.argument("target")
+@click.option("--soc", type=click.Choice(sorted(profiles())), default=DEFAULT_SOC, show_default=True)
+def explain(target: str, soc: str) -> None:
+    """Show how cuda2cann sees FILE[:KERNEL]: the lifted IR, the lowering plan and the generated code,
+    or the finding that stopped it."""
+    from cuda2cann.explain import explain_target
+
+    path_text, _, kernel = target.partition(":") if not Path(target).exists() else (target, "", "")
+    path = Path(path_text)
+    if not path.is_file():
+        raise click.UsageError(f"{path}: no such file")
+    text, ok = explain_target(path, kernel or None, soc)
+    click.echo(text)
+    sys.exit(0 if ok else 1)

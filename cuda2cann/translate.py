@@ -107,3 +107,14 @@ def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, val
         result = validate_spec(load_spec(target / f"{op.name}.c2c.toml"), options)
         record.validation, record.validation_message = result.status, result.message
     return record
+
+
+def write_report(path: Path, records: list[KernelRecord]) -> None:
+    import json
+    summary: dict[str, int] = {"translated": 0, "unported": 0, "error": 0}
+    for r in records:
+        summary[r.status] += 1
+    for status in ("equivalent", "mismatch", "error", "skipped"):
+        summary[f"validated_{status}"] = sum(r.validation == status for r in records)
+    doc = {"schema": SCHEMA, "kernels": [r.to_json() for r in records], "summary": summary}
+    write_text_atomic(path, json.dumps(doc, indent=2) + "\n")

@@ -1262,6 +1262,7 @@ int main() {
   printf("bits %d %d %d %d %u %d %u %u %u %d %g %g\n", __clz(1), __clz(0), __popc(0xF0F0u), __ffs(8), __brev(1u),
          __mul24(-3, 5), __umulhi(0xFFFFFFFFu, 2u), __byte_perm(0x33221100u, 0x77665544u, 0x7531u),
          __funnelshift_l(0x80000000u, 1u, 1), __hadd(-3, 4), (double)s, (double)c);
+  printf("dp4a %d %u\n", __dp4a(0x01FF7F80, 0x02030405, 10), __dp4a(0x01FF7F80u, 0x02030405u, 10u));
   printf("consts %d %d %d %d %g\n", (int)isinf(CUDART_INF_F), (int)isnan(CUDART_NAN_F), CUDART_VERSION, CUDA_VERSION,
          (double)CUDART_PI_F);
   int2 i2 = make_int2(1, 2);
@@ -1284,6 +1285,8 @@ def test_user_code_compiles_as_with_nvcc():
     assert math == pytest.approx([np.e, 0.5, 1, 0, 0.476936, 0.5, 1.959964, 0.25, 0.25, 1024], rel=1e-5)
     assert [int(v) for v in out["conv"]] == [2, 4, -2, -3, 3, 0, 2**63 - 1, 2**31 - 1, 0x3F800000, -2]
     assert nums(out["bits"]) == [31, 32, 8, 4, 0x80000000, -15, 1, 0x77553311, 3, 0, 0, 1]
+    # bytes (low first) 0x80 0x7F 0xFF 0x01 times 0x05 0x04 0x03 0x02, signed and unsigned
+    assert nums(out["dp4a"]) == [10 - 128 * 5 + 127 * 4 - 3 + 2, 10 + 128 * 5 + 127 * 4 + 255 * 3 + 2]
     assert nums(out["consts"]) == [1, 1, 12000, 12000, pytest.approx(np.pi)]
     assert nums(out["types"]) == [1, 2, 7, 1, 3, 1, 32]
 

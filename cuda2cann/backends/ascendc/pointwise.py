@@ -97,9 +97,10 @@ def plan_pointwise(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan:
         result = selector.operand(s.value)
         outputs.append((s.tensor, out_tile))
         _write_result(selector, result, out_tile)
-    instrs = _allocate(selector.instrs, {t.name for t in inputs.values()} | {t.name for _, t in outputs})
-    temps = sorted({i.dst for i in instrs if i.dst.name.startswith(("t", "mask"))} |
-                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name.startswith(("t", "mask"))}, key=lambda t: t.name)
+    fixed = {t.name for t in inputs.values()} | {t.name for _, t in outputs}
+    instrs = _allocate(selector.instrs, fixed)
+    temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
+                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
     per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in inputs.values())
     per_elem += BUFFER_NUM * sum(t.dtype.itemsize for _, t in outputs)
     per_elem += sum(t.dtype.itemsize for t in temps)
@@ -139,12 +140,17 @@ def _write_result(selector: Selector, result, out: Tile) -> None:
         return
     result = selector.cast(result, out.dtype)
     last = selector.instrs[-1] if selector.instrs else None
-    if last is not None and last.dst == result and result.name.startswith("t") and not _read_later(selector.instrs, result):
+    if last is not None and last.dst == result and result not in selector.inputs.values() and not _is_output(result) \
+            and not _read_later(selector.instrs, result):
         selector.instrs[-1] = Instr(last.api, out, last.srcs, last.extra, last.count, last.comment)
         _rename_dst(selector, result, out)
         return
     zero = Scalar("0", out.dtype) if not out.dtype.is_float else Scalar(f"static_cast<{c_type(out.dtype)}>(0)", out.dtype)
     selector.emit("Adds", out, result, zero, comment="copy into the output tile")
+
+
+def _is_output(tile: Tile) -> bool:
+    return tile.name.endswith("Out")
 
 
 def _read_later(instrs: list[Instr], tile: Tile) -> bool:

@@ -74,7 +74,7 @@ def _redundant(cond: Cond) -> bool:
 def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKernel:
     if not lifter.stores:
         raise LiftError("C2C110", "the kernel stores nothing to global memory", lifter.line(lifter.kernel.node))
-    axes_vars = sorted({s for st in lifter.stores for s in sx.free_symbols(st.index) if _is_axis_symbol(s)},
+    axes_vars = sorted({s for st in lifter.stores for e in _index_exprs(st) for s in sx.free_symbols(e) if _is_axis_symbol(s)},
                        key=lambda s: (AXIS_ORDER.index(s.name) if s.name in AXIS_ORDER else 3, s.name))
     for st in lifter.stores:
         _check_thread_free(st.index, st.line, "store index")
@@ -132,6 +132,13 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
     op = Operator(name, tuple(params), axes, tuple(out_stores), _classify(out_stores, axes), Span(first[0], first[1], last[1]))
     return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
+
+
+def _index_exprs(st: RawStore) -> list[sx.Expr]:
+    """Every index expression a store depends on: its own, its loads', its guards'."""
+    exprs = [st.index, *(ld.index for ld in loads(st.value.node))]
+    exprs += [e for cond in st.conds for c in conjuncts(cond) if c.index for e in c.index[1:]]
+    return exprs
 
 
 def _check_thread_free(e: sx.Expr, line: int, what: str) -> None:

@@ -516,6 +516,9 @@ class Lifter:
                 raise self.fail("C2C107", f"integer {'division' if op is Op.DIV else 'remainder'} of {a.e}, which may be "
                                 "negative (C truncates, floor division differs)", node)
             return Idx((sx.floordiv if op is Op.DIV else sx.mod)(a.e, b.e.value), t)
+        if op in (Op.DIV, Op.MOD):
+            raise self.fail("C2C107", f"integer {'division' if op is Op.DIV else 'remainder'} of {a.e} by {b.e}: the index "
+                            "algebra divides by positive constants only", node)
         if op in (Op.MAX, Op.MIN):
             return Idx((sx.smax if op is Op.MAX else sx.smin)(a.e, b.e), t)
         return Val(Binary(op, as_node(a, t), as_node(b, t)))

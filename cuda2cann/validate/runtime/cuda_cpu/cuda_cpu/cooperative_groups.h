@@ -10,8 +10,8 @@ namespace cooperative_groups {
 class thread_block {
  public:
   void sync() const { __syncthreads(); }
-  unsigned long long thread_rank() const { return cuda_cpu::detail::linear_thread_id(); }
-  unsigned long long size() const { return cuda_cpu::detail::block_size(); }
+  unsigned int thread_rank() const { return cuda_cpu::detail::linear_thread_id(); }
+  unsigned int size() const { return cuda_cpu::detail::block_size(); }
   unsigned long long num_threads() const { return size(); }
   dim3 group_index() const { return blockIdx; }
   dim3 thread_index() const { return threadIdx; }
@@ -28,15 +28,15 @@ class thread_block_tile {
 
  public:
   // `parent` is the size of the tile (or block) partitioned, which meta_group_rank counts within.
-  explicit thread_block_tile(unsigned long long parent) : parent_(parent) {}
+  explicit thread_block_tile(unsigned int parent) : parent_(parent) {}
 
   unsigned mask() const { return static_cast<unsigned>((uint64_t(1) << N) - 1) << (lane() & ~(N - 1)); }
   void sync() const { __syncwarp(mask()); }
-  unsigned long long thread_rank() const { return lane() & (N - 1); }
-  static constexpr unsigned long long size() { return N; }
+  unsigned int thread_rank() const { return lane() & (N - 1); }
+  static constexpr unsigned int size() { return N; }
   static constexpr unsigned long long num_threads() { return N; }
-  unsigned long long meta_group_rank() const { return cuda_cpu::detail::linear_thread_id() % parent_ / N; }
-  unsigned long long meta_group_size() const { return (parent_ + N - 1) / N; }
+  unsigned int meta_group_rank() const { return cuda_cpu::detail::linear_thread_id() % parent_ / N; }
+  unsigned int meta_group_size() const { return (parent_ + N - 1) / N; }
 
   template <class T>
   T shfl(T v, int src) const { return __shfl_sync(mask(), v, src, N); }
@@ -53,7 +53,7 @@ class thread_block_tile {
 
  private:
   static unsigned lane() { return cuda_cpu::detail::linear_thread_id() % 32; }
-  unsigned long long parent_;
+  unsigned int parent_;
 };
 
 template <unsigned N>

@@ -234,6 +234,16 @@ inline unsigned int __funnelshift_rc(unsigned int lo, unsigned int hi, unsigned 
   return static_cast<unsigned>((static_cast<unsigned long long>(hi) << 32 | lo) >> (shift < 32 ? shift : 32));
 }
 
+// Four-way byte dot product with accumulate (int8 inference kernels).
+inline int __dp4a(int a, int b, int c) {
+  for (int i = 0; i < 32; i += 8) c += static_cast<signed char>(a >> i) * static_cast<signed char>(b >> i);
+  return c;
+}
+inline unsigned int __dp4a(unsigned int a, unsigned int b, unsigned int c) {
+  for (int i = 0; i < 32; i += 8) c += (a >> i & 0xFFu) * (b >> i & 0xFFu);
+  return c;
+}
+
 // ---- min / max ----
 // CUDA's global overloads; mixed signedness compares as unsigned. They are plain functions in the
 // global namespace, so std::min and std::max are unaffected (and a non-template wins over

@@ -1,0 +1,40 @@
+"""`cuda2cann explain FILE[:KERNEL]`: the lifted IR, the lowering plan and the code, or the finding."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cuda2cann.backends.ascendc.isel import LowerError
+from cuda2cann.backends.ascendc.pointwise import plan_pointwise
+from cuda2cann.backends.ascendc.render import render_operator
+from cuda2cann.frontend.cuda.translation_unit import analyse_file
+from cuda2cann.ir.printer import format_operator
+from cuda2cann.validate.soc import soc_profile
+
+
+def explain_target(path: Path, kernel: str | None, soc: str) -> tuple[str, bool]:
+    """Text for each kernel of `path` (or just `kernel`), and whether all of them translate."""
+    tu = analyse_file(path)
+    chosen = [k for k in tu.kernels if kernel in (None, k.name)]
+    if not chosen:
+        names = ", ".join(k.name for k in tu.kernels) or "none"
+        return f"{path}: no kernel named {kernel!r} (kernels: {names})", False
+    parts, ok = [], True
+    for k in chosen:
+        parts.append(f"=== {path}:{k.line} kernel {k.name}")
+        if k.lifted is None:
+            parts.append(f"unported: {k.code} at line {k.line}: {k.message}")
+            ok = False
+            continue
+        parts += ["--- lifted IR", format_operator(k.lifted.operator)]
+        try:
+            plan = plan_pointwise(k.lifted, soc_profile(soc))
+        except LowerError as exc:
+            parts.append(f"unported: {exc.code}: {exc.message}")
+            ok = False
+            continue
+        parts += ["--- plan", f"class pointwise on {soc}: {plan.flat_extent} elements, tiles of {plan.tile_elems}, "
+                  f"{plan.ub_bytes} B of UB, {len(plan.instrs)} vector instructions per tile"]
+        parts += [f"note: {n}" for n in plan.notes]
+        files = render_operator(plan)
+        parts += ["--- kernel", files[f"{plan.name}.cpp"]]
+    return "\n".join(parts), ok
