@@ -17,9 +17,10 @@ from cuda2cann.ir.ops import COMPARE, Op
 F32, F16 = dtype("float32"), dtype("float16")
 #: dtypes each API accepts on A2 (910B), from ascendc_facts.md §1.6
 API_DTYPES = {
-    **dict.fromkeys(("Add", "Sub", "Mul", "Max", "Min", "Adds", "Muls", "Maxs", "Mins"), {"int16", "float16", "int32", "float32"}),
+    **dict.fromkeys(("Add", "Sub", "Mul", "Max", "Min", "Adds", "Muls", "Maxs", "Mins"),
+                    frozenset({"int16", "float16", "int32", "float32"})),
     **dict.fromkeys(("Div", "Exp", "Ln", "Sqrt", "Rsqrt", "Reciprocal", "Abs", "Compare", "CompareScalar", "Select"),
-                    {"float16", "float32"}),
+                    frozenset({"float16", "float32"})),
     "Relu": {"float16", "int32", "float32"},
     "Duplicate": {"int16", "uint16", "float16", "bfloat16", "int32", "uint32", "float32"},
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.frontend.cuda.lift import Lifter, LiftError, conjuncts
+from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore, conjuncts
 from cuda2cann.frontend.cuda.values import Cond
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import (

@@ -8,8 +8,10 @@ the reason and the source line: the kernel then stays unported, it is never tran
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 from tree_sitter import Node as TSNode
@@ -79,7 +81,8 @@ class _Return(Exception):
 
 _UNARY_CALLS: dict[str, Op] = {
     **dict.fromkeys(("expf", "__expf", "exp", "hexp"), Op.EXP), **dict.fromkeys(("logf", "__logf", "log", "hlog"), Op.LOG),
-    **dict.fromkeys(("sqrtf", "sqrt", "__fsqrt_rn", "hsqrt"), Op.SQRT), **dict.fromkeys(("rsqrtf", "rsqrt", "__frsqrt_rn", "hrsqrt"), Op.RSQRT),
+    **dict.fromkeys(("sqrtf", "sqrt", "__fsqrt_rn", "hsqrt"), Op.SQRT),
+    **dict.fromkeys(("rsqrtf", "rsqrt", "__frsqrt_rn", "hrsqrt"), Op.RSQRT),
     **dict.fromkeys(("tanhf", "tanh"), Op.TANH), **dict.fromkeys(("erff", "erf"), Op.ERF),
     **dict.fromkeys(("fabsf", "fabs", "abs", "__habs"), Op.ABS), **dict.fromkeys(("floorf", "floor"), Op.FLOOR),
     **dict.fromkeys(("ceilf", "ceil"), Op.CEIL), **dict.fromkeys(("roundf", "round"), Op.ROUND),
@@ -122,10 +125,8 @@ class Lifter:
         state = ThreadState()
         for p in self.kernel.params:
             state.env[p.name] = self.param_value(p.name, p.type)
-        try:
+        with contextlib.suppress(_Return):  # `return;` ends the thread
             self.block(self.kernel.body, state)
-        except _Return:
-            pass
         return state
 
     def param_value(self, name: str, ctype) -> Value:
@@ -259,11 +260,13 @@ class Lifter:
         state.env = {k: v for k, v in sub.env.items() if k in state.env}
 
     def loop_step(self, update: TSNode, var: str, state: ThreadState) -> sx.Expr | None:
-        if update.type == "assignment_expression" and text(update.child_by_field_name("left")) == var:
-            if update.child_by_field_name("operator").type == "+=":
-                step = self.expr(update.child_by_field_name("right"), state)
-                return step.e if isinstance(step, Idx) else None
-        return None
+        """The increment of `var += step` when it is an index expression."""
+        if update.type != "assignment_expression" or text(update.child_by_field_name("left")) != var:
+            return None
+        if update.child_by_field_name("operator").type != "+=":
+            return None
+        step = self.expr(update.child_by_field_name("right"), state)
+        return step.e if isinstance(step, Idx) else None
 
     def grid_stride(self, var: str, cond: TSNode, body: TSNode, state: ThreadState, node: TSNode) -> None:
         """`for (i = gid; i < n; i += blockDim.x * gridDim.x)` visits every i in [0, n) exactly once."""
@@ -298,7 +301,7 @@ class Lifter:
     def s_ignore(self, node: TSNode, state: ThreadState) -> None:
         return None
 
-    STATEMENTS: dict[str, Callable] = {}
+    STATEMENTS: ClassVar[dict[str, Callable]] = {}
 
     # ------------------------------------------------------------ expressions
     def expr(self, node: TSNode, state: ThreadState) -> Value:
@@ -625,7 +628,7 @@ class Lifter:
         self.expr(node.child_by_field_name("left"), state)
         return self.expr(node.child_by_field_name("right"), state)
 
-    EXPRESSIONS: dict[str, Callable] = {}
+    EXPRESSIONS: ClassVar[dict[str, Callable]] = {}
 
 
 def _And(a: Cond, b: Cond) -> Cond:
