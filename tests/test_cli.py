@@ -20,13 +20,15 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_every_validate_option_is_documented():
-    help_text = invoke("validate", "--help").output
+@pytest.mark.parametrize("command", ["validate", "translate", "explain"])
+def test_every_option_is_documented(command):
+    help_text = invoke(command, "--help").output
     documented = (ROOT / "docs" / "cli.md").read_text()
+    section = documented[documented.index(f"## `cuda2cann {command}"):]
     options = set(re.findall(r"(--[a-z][a-z-]+)", help_text)) - {"--help"}
     assert options, help_text
-    missing = {o for o in options if o not in documented}
-    assert not missing, f"options missing from docs/cli.md: {missing}"
+    missing = {o for o in options if o not in section}
+    assert not missing, f"options of {command} missing from docs/cli.md: {missing}"
 
 
 def test_missing_path_is_a_usage_error():
@@ -82,3 +84,37 @@ def test_mismatch_exits_1(tmp_path):
 @pytest.mark.parametrize("args", [("validate",), ("validate", ".", "--cases", "-1"), ("validate", ".", "--soc", "X")])
 def test_bad_options_exit_2(args):
     assert CliRunner().invoke(main, list(args)).exit_code == 2
+
+
+def test_translate_writes_operators_and_a_schema_valid_report(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "op_corpus" / "saxpy", src / "saxpy")
+    shutil.copytree(ROOT / "op_corpus" / "row_sum", src / "row_sum")
+    before = sorted(p.relative_to(src) for p in src.rglob("*"))
+    report = tmp_path / "t.json"
+    result = invoke("translate", str(src), "-o", str(tmp_path / "out"), "--json", str(report), "--validate", "--cases", "1",
+                    "--seed", "2")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(report.read_text())
+    assert doc["schema"] == "cuda2cann.translate/1"
+    by_kernel = {k["kernel"]: k for k in doc["kernels"]}
+    assert by_kernel["saxpy"]["status"] == "translated" and by_kernel["saxpy"]["validation"] == "equivalent"
+    assert by_kernel["row_sum"]["status"] == "unported" and by_kernel["row_sum"]["findings"][0]["code"] == "C2C101"
+    out = tmp_path / "out" / "saxpy" / "saxpy" / "saxpy"
+    assert {p.name for p in out.iterdir()} == {"saxpy.cpp", "saxpy_tiling.h", "saxpy_host.cpp", "CMakeLists.txt", "saxpy.c2c.toml"}
+    assert sorted(p.relative_to(src) for p in src.rglob("*")) == before  # nothing written into SRC
+
+
+def test_translate_refuses_an_output_inside_the_source(tmp_path):
+    (tmp_path / "k.cu").write_text("__global__ void k() {}\n")
+    result = invoke("translate", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "never writes into SRC" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_explain_shows_ir_plan_and_kernel_or_the_finding():
+    ok = invoke("explain", str(ROOT / "op_corpus" / "gelu_tanh" / "gelu_tanh.cu"))
+    assert ok.exit_code == 0
+    assert "--- lifted IR" in ok.output and "--- plan" in ok.output and "AscendC::Exp(" in ok.output
+    bad = invoke("explain", str(ROOT / "op_corpus" / "row_sum" / "row_sum.cu") + ":row_sum")
+    assert bad.exit_code == 1 and "unported: C2C101" in bad.output
