@@ -228,14 +228,62 @@ class GpuExecutor(Executor):
 
 
 class NpuExecutor(Executor):
-    """The AscendC version on an Ascend NPU. Detected only; running it is not implemented yet."""
+    """The AscendC version on an Ascend NPU: built with CANN's ascendc_library, launched through ACL.
+
+    Runs only where an NPU and a CANN toolkit are detected. The driver is checked against the real ACL
+    headers here (tests), but this executor has not yet run on an NPU: treat its first results with care.
+    """
 
     name, side = "npu", "ascendc"
 
     def unavailable(self) -> str | None:
         if not npu_present():
             return "skipped: no device"
-        return "skipped: NPU execution is not implemented yet"
+        if cann_toolkit() is None:
+            return "skipped: no CANN toolkit (set ASCEND_TOOLKIT_HOME)"
+        if shutil.which("cmake") is None:
+            return "skipped: cmake not found"
+        return None
+
+    def driver_source(self) -> str:
+        return render("validate/npu_driver.cpp.j2", kernel=self.side_spec.kernel, args=self.driver_args())
+
+    def build(self) -> None:
+        src = self.spec.ascendc.source.resolve()
+        root = cann_toolkit()
+        files = {"main.cpp": self.driver_source(), "kernel.cpp": src.read_text(encoding="utf-8"),
+                 "CMakeLists.txt": render("validate/npu_CMakeLists.txt.j2", kernel=self.side_spec.kernel, soc=self.soc.name,
+                                          cann_root=str(root), kernel_include=str(src.parent),
+                                          runtime_include=str(RUNTIME_ROOT / "common"))}
+        key = hashlib.sha256("\0".join(f"{k}\0{v}" for k, v in sorted(files.items())).encode()).hexdigest()[:32]
+        target = cache_dir() / f"npu-{key}" / "driver"
+        if not target.exists():
+            _cmake_build(files, target)
+        self.program = target
+
+    def launch_values(self, env: dict[str, float]) -> list[int]:
+        return [int(env["block_dim"])]
+
+
+def cann_toolkit() -> Path | None:
+    for var in ("ASCEND_TOOLKIT_HOME", "ASCEND_HOME_PATH"):
+        if os.environ.get(var) and Path(os.environ[var]).is_dir():
+            return Path(os.environ[var])
+    default = Path("/usr/local/Ascend/ascend-toolkit/latest")
+    return default if default.is_dir() else None
+
+
+def _cmake_build(files: dict[str, str], target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        for name, content in files.items():
+            (Path(tmp) / name).write_text(content)
+        build = Path(tmp) / "build"
+        for cmd in (["cmake", "-S", tmp, "-B", str(build)], ["cmake", "--build", str(build), "-j"]):
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+            if proc.returncode != 0:
+                raise BuildError(f"NPU build failed: {' '.join(cmd[:2])}", (proc.stdout + proc.stderr)[-20000:])
+        os.replace(build / "driver", target)
 
 
 def cuda_launch_values(spec: OperatorSpec, env: dict[str, float]) -> list[int]:

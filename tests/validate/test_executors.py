@@ -48,3 +48,22 @@ def test_gpu_driver_compiles_with_nvcc():
     gpu = GpuExecutor(spec, soc_profile("Ascend910B2"), Limits())
     gpu.build()  # compiles even without a GPU: the driver is checked by the real CUDA toolchain
     assert gpu.program.exists()
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("CUDA2CANN_CANN_ROOT"), reason="needs CUDA2CANN_CANN_ROOT (ACL headers)")
+def test_npu_driver_compiles_against_the_real_acl_headers(tmp_path):
+    import os
+    import subprocess
+
+    from cuda2cann.validate.toolchain import RUNTIME_ROOT
+    spec = load_spec(CORPUS / "vector_add" / "vector_add.c2c.toml")
+    npu = NpuExecutor(spec, soc_profile("Ascend910B2"), Limits())
+    (tmp_path / "main.cpp").write_text(npu.driver_source())
+    # the prototype that ascendc_library generates for this kernel (ascendc_facts.md §3.2)
+    (tmp_path / "aclrtlaunch_vector_add.h").write_text(
+        '#include "acl/acl.h"\nextern "C" uint32_t aclrtlaunch_vector_add(uint32_t blockDim, aclrtStream stream, '
+        "void* x, void* y, void* z, uint32_t totalLength);\n")
+    root = Path(os.environ["CUDA2CANN_CANN_ROOT"])
+    proc = subprocess.run(["g++", "-std=c++17", "-fsyntax-only", f"-I{tmp_path}", f"-I{RUNTIME_ROOT / 'common'}",
+                           f"-I{root / 'aarch64-linux' / 'include'}", str(tmp_path / "main.cpp")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
