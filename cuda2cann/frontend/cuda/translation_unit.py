@@ -62,6 +62,10 @@ def _instantiations(k: FunctionDef, launches: list[LaunchSite], defaults: tuple[
 def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed, targs: dict[str, str], file: str) -> KernelOutcome:
     line = pre.origin(k.node.start_point[0] + 1)[1]
     name = k.name + ("_" + "_".join(targs.values()) if targs else "")
+    broken = next((n for n in walk(k.node) if n.type == "ERROR" or n.is_missing), None)
+    if broken is not None:
+        return KernelOutcome(k.name, pre.origin(broken.start_point[0] + 1)[1], code="C2C002", template_args=targs,
+                             message="the kernel does not parse cleanly here (unexpanded macro or syntax the parser does not know)")
     try:
         lifter = Lifter(k, device, file, targs)
         lifter.run()
@@ -69,3 +73,6 @@ def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed,
         return KernelOutcome(k.name, line, lifted, template_args=targs)
     except LiftError as exc:
         return KernelOutcome(k.name, pre.origin(exc.line)[1], code=exc.code, message=exc.message, template_args=targs)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:  # a bug of ours: still a finding
+        return KernelOutcome(k.name, line, code="C2C199", template_args=targs,
+                             message=f"internal error while lifting ({type(exc).__name__}: {exc}); please report it")
