@@ -28,7 +28,7 @@ def test_mutilated_corpus_files_yield_findings_not_exceptions(tmp_path_factory, 
         return
     for k in tu.kernels:
         assert (k.lifted is None) == (k.code is not None)
-        assert k.code is None or k.code.startswith("C2C") and k.message
+        assert k.code is None or (k.code.startswith("C2C") and k.message)
 
 
 def test_unparsable_kernel_is_a_finding(tmp_path):
