@@ -17,6 +17,11 @@ from cuda2cann.validate.spec import load_spec
 OPTIONS = ValidateOptions(cases=2, seed=5, devices=False, shrink=False)
 
 KERNELS = {
+    "affine2d": """
+        __global__ void affine2d(const float* x, float* y, float alpha, float beta, int rows, int cols) {
+          int r = blockIdx.y * blockDim.y + threadIdx.y, c = blockIdx.x * blockDim.x + threadIdx.x;
+          if (r < rows && c < cols) y[r * cols + c] = alpha * x[r * cols + c] + beta;
+        }""",
     "arith": """
         __global__ void arith(const float* a, const float* b, float* add, float* sub, float* mul, float* dv, float* mx,
                               float* mn, float* sc, float alpha, int n) {
