@@ -169,3 +169,19 @@ def test_corpus_pointwise_kernels_lift():
         (k,) = analyse_file(root / name / f"{name}.cu").kernels
         assert k.lifted is not None, f"{name}: {k.code} {k.message}"
         assert format_operator(k.lifted.operator).startswith(f"operator {name}")
+
+
+def test_float4_vectorised_access_becomes_a_lane_axis(tmp_path):
+    (k,) = lift(tmp_path, """
+        __global__ void scale4(const float* __restrict__ x, float* __restrict__ y, float s, int n4) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n4) {
+            float4 v = reinterpret_cast<const float4*>(x)[i];
+            float4 r;
+            r.x = v.x * s; r.y = v.y * s; r.z = v.z * s; r.w = v.w * s;
+            reinterpret_cast<float4*>(y)[i] = r;
+          }
+        }""")
+    op = k.lifted.operator
+    assert [str(a.extent) for a in op.axes] == ["n4", "4"]
+    assert store_lines(k) == ["y[i0*4 + i1] = mul(x[i0*4 + i1], %s)"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore, conjuncts
-from cuda2cann.frontend.cuda.values import Cond
+from cuda2cann.frontend.cuda.values import Cond, Val
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import (
     Axis,
@@ -48,7 +48,68 @@ class LiftedKernel:
 
 
 def _is_axis_symbol(s: sx.Sym) -> bool:
-    return s.name.startswith("gid.") or s.name.startswith("it")
+    return s.name.startswith(("gid.", "it", "lane"))
+
+
+def _axis_key(s: sx.Sym) -> tuple[int, str]:
+    """Outer to inner: gid.z, gid.y, gid.x, grid-stride iterators, vector lanes."""
+    if s.name in AXIS_ORDER:
+        return AXIS_ORDER.index(s.name), s.name
+    return (3 if s.name.startswith("it") else 4), s.name
+
+
+def _zip_lanes(values: list[Node], lane: sx.Sym) -> Node | None:
+    """One value with a `lane` symbol that equals values[k] at lane == k, or None when they differ otherwise."""
+    first = values[0]
+    if all(v == first for v in values):
+        return first
+    if any(type(v) is not type(first) for v in values):
+        return None
+    match first:
+        case Load(tensor=t, index=e, type=dt) if all(v.tensor == t and v.type == dt for v in values):
+            if all(sx.sub(v.index, e) == sx.const(k) for k, v in enumerate(values)):
+                return Load(t, sx.add(e, lane), dt)
+        case IndexValue(index=e, type=dt) if all(v.type == dt for v in values):
+            if all(sx.sub(v.index, e) == sx.const(k) for k, v in enumerate(values)):
+                return IndexValue(sx.add(e, lane), dt)
+        case Unary(op=op) if all(v.op is op for v in values):
+            x = _zip_lanes([v.x for v in values], lane)
+            return Unary(op, x) if x is not None else None
+        case Cast(type=dt) if all(v.type == dt for v in values):
+            x = _zip_lanes([v.x for v in values], lane)
+            return Cast(x, dt) if x is not None else None
+        case Binary(op=op) if all(v.op is op for v in values):
+            a, b = _zip_lanes([v.a for v in values], lane), _zip_lanes([v.b for v in values], lane)
+            return Binary(op, a, b) if a is not None and b is not None else None
+        case Select():
+            parts = [_zip_lanes([getattr(v, f) for v in values], lane) for f in ("cond", "a", "b")]
+            return Select(*parts) if all(p is not None for p in parts) else None
+    return None
+
+
+def _merge_lanes(stores: list[RawStore]) -> tuple[list[RawStore], dict[sx.Sym, int]]:
+    """Vector stores (`reinterpret_cast<float4*>(y)[i] = v`) write lanes 4*i+0..3: merge them into one store over a lane axis."""
+    out: list[RawStore] = []
+    lanes: dict[sx.Sym, int] = {}
+    k = 0
+    while k < len(stores):
+        merged = None
+        for width in (4, 2):
+            group = stores[k:k + width]
+            if len(group) == width and all(g.tensor == group[0].tensor and g.conds == group[0].conds for g in group) and all(
+                    sx.sub(g.index, group[0].index) == sx.const(j) for j, g in enumerate(group)):
+                lane = sx.sym(f"lane{len(lanes) + 1}", 0, width - 1)
+                value = _zip_lanes([g.value.node for g in group], lane)
+                if value is not None:
+                    merged = RawStore(group[0].tensor, sx.add(group[0].index, lane), Val(value), group[0].conds, group[0].line)
+                    lanes[lane] = width
+                    k += width
+                    break
+        if merged is None:
+            merged = stores[k]
+            k += 1
+        out.append(merged)
+    return out, lanes
 
 
 def _bound(cond: Cond, var: sx.Sym) -> sx.Expr | None:
@@ -74,13 +135,14 @@ def _redundant(cond: Cond) -> bool:
 def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKernel:
     if not lifter.stores:
         raise LiftError("C2C110", "the kernel stores nothing to global memory", lifter.line(lifter.kernel.node))
-    axes_vars = sorted({s for st in lifter.stores for e in _index_exprs(st) for s in sx.free_symbols(e) if _is_axis_symbol(s)},
-                       key=lambda s: (AXIS_ORDER.index(s.name) if s.name in AXIS_ORDER else 3, s.name))
-    for st in lifter.stores:
+    raw_stores, lane_widths = _merge_lanes(lifter.stores)
+    axes_vars = sorted({s for st in raw_stores for e in _index_exprs(st) for s in sx.free_symbols(e) if _is_axis_symbol(s)},
+                       key=_axis_key)
+    for st in raw_stores:
         _check_thread_free(st.index, st.line, "store index")
-    extents: dict[sx.Sym, sx.Expr] = {}
+    extents: dict[sx.Sym, sx.Expr] = {lane: sx.const(width) for lane, width in lane_widths.items()}
     stores = []
-    for st in lifter.stores:
+    for st in raw_stores:
         preds: list[Cond] = []
         bounds: dict[sx.Sym, sx.Expr] = {}
         for c in (x for cond in st.conds for x in conjuncts(cond)):
@@ -90,6 +152,7 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
                 bounds[var] = sx.smin(bounds[var], b) if var in bounds else b
             elif not _redundant(c):
                 preds.append(c)
+        bounds.update({lane: sx.const(width) for lane, width in lane_widths.items()})
         for v in axes_vars:
             if v not in bounds:
                 raise LiftError("C2C104", f"no bounds guard on {v.name.replace('gid.', 'the global thread id ')}: the "

@@ -187,8 +187,13 @@ class Lifter:
             if decl.type == "init_declarator":
                 value = self.expr(decl.child_by_field_name("value"), state)
                 state.env[name] = self.convert_decl(value, ctype, decl)
-            else:
-                state.env[name] = Val(Const(0, FLOAT32))  # uninitialised: any use before assignment is a bug anyway
+            else:  # uninitialised: reading it before assigning is a bug of the kernel anyway
+                base = self.types.get(ctype.base, ctype.base)
+                if base in VECTOR_TYPES and not ctype.pointer:
+                    elem, lanes = VECTOR_TYPES[base]
+                    state.env[name] = Vec((Val(Const(0, dtype(elem))),) * lanes)
+                else:
+                    state.env[name] = Val(Const(0, dtype(ELEMENT_TYPES.get(base, "float32"))))
 
     def convert_decl(self, value: Value, ctype, node: TSNode) -> Value:
         base = self.types.get(ctype.base, ctype.base)
