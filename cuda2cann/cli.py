@@ -107,8 +107,14 @@ def _fmt(x: float | None) -> str:
               help="Write the report as JSON (schema cuda2cann.translate/1) to this file.")
 @click.option("--cases", type=click.IntRange(min=0), default=None, help="With --validate: random cases per operator.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=None, help="With --validate: seed of the random cases.")
+@click.option("-I", "--include", "includes", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder searched for #include \"...\" (repeatable; the file's own folder always is).")
+@click.option("-D", "--define", "defines", multiple=True, metavar="NAME[=VALUE]",
+              help="Preprocessor define for #if/#ifdef (repeatable).")
+@click.option("--template-dtype", "template_dtypes", multiple=True, default=("float",), show_default=True,
+              help="Instantiate templated kernels without a launch site for this type (repeatable).")
 def translate(src: Path, out: Path, run_validation: bool, soc: str, json_path: Path | None, cases: int | None,
-              seed: int | None) -> None:
+              seed: int | None, includes: tuple[Path, ...], defines: tuple[str, ...], template_dtypes: tuple[str, ...]) -> None:
     """Translate the CUDA kernels of SRC (a file or a tree) into AscendC operators under OUT.
 
     Each translated kernel gets its AscendC kernel, tiling header, host launcher, CMake file and a
@@ -116,12 +122,13 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str, json_path: P
     given), 1 when a validation mismatched or errored, 2 for usage errors. Unported kernels are listed
     with their finding and do not change the exit status.
     """
-    from cuda2cann.translate import TranslateUsageError, translate_tree, write_report
+    from cuda2cann.translate import FrontendOptions, TranslateUsageError, translate_tree, write_report
     from cuda2cann.validate.harness import ValidateOptions
 
     options = ValidateOptions(cases=cases, seed=seed, soc=soc, devices=True)
+    frontend = FrontendOptions(tuple(includes), _parse_defines(defines), tuple(template_dtypes))
     try:
-        records = translate_tree(src, out, soc=soc, validate=run_validation, options=options)
+        records = translate_tree(src, out, soc=soc, validate=run_validation, options=options, frontend=frontend)
     except TranslateUsageError as exc:
         raise click.UsageError(str(exc)) from None
     _print_translation(records)
@@ -129,6 +136,16 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str, json_path: P
         write_report(json_path, records)
     failed = any(r.validation in ("mismatch", "error") for r in records)
     sys.exit(1 if failed else 0)
+
+
+def _parse_defines(defines: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for d in defines:
+        name, _, value = d.partition("=")
+        if not name.isidentifier():
+            raise click.BadParameter(f"{d!r}: expected NAME or NAME=VALUE", param_hint="-D")
+        out.append((name, value or "1"))
+    return tuple(out)
 
 
 def _print_translation(records) -> None:

@@ -60,20 +60,30 @@ def check_paths(src: Path, out: Path) -> None:
         raise TranslateUsageError(f"output folder {out} is inside the source tree {root}: cuda2cann never writes into SRC")
 
 
+@dataclass(frozen=True)
+class FrontendOptions:
+    """How CUDA files are read: include folders, preprocessor defines, template instantiations."""
+
+    include_dirs: tuple[Path, ...] = ()
+    defines: tuple[tuple[str, str], ...] = ()
+    template_dtypes: tuple[str, ...] = ("float",)
+
+
 def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: bool = False,
-                   options: ValidateOptions | None = None) -> list[KernelRecord]:
+                   options: ValidateOptions | None = None, frontend: FrontendOptions = FrontendOptions()) -> list[KernelRecord]:
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
     records: list[KernelRecord] = []
     for path in cuda_files(src):
-        records += translate_file(path, base, out, soc, validate, options or ValidateOptions(soc=soc, devices=False))
+        records += translate_file(path, base, out, soc, validate, options or ValidateOptions(soc=soc, devices=False), frontend)
     return records
 
 
-def translate_file(path: Path, base: Path, out: Path, soc: str, validate: bool, options: ValidateOptions) -> list[KernelRecord]:
+def translate_file(path: Path, base: Path, out: Path, soc: str, validate: bool, options: ValidateOptions,
+                   frontend: FrontendOptions = FrontendOptions()) -> list[KernelRecord]:
     rel = path.relative_to(base)
     try:
-        tu = analyse_file(path)
+        tu = analyse_file(path, frontend.include_dirs, dict(frontend.defines), frontend.template_dtypes)
     except (PreprocessError, OSError, UnicodeDecodeError) as exc:
         return [KernelRecord(str(path), "", None, "error", findings=[_finding("C2C001", str(exc), path, 1)])]
     records = []

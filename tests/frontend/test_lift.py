@@ -185,3 +185,14 @@ def test_float4_vectorised_access_becomes_a_lane_axis(tmp_path):
     op = k.lifted.operator
     assert [str(a.extent) for a in op.axes] == ["n4", "4"]
     assert store_lines(k) == ["y[i0*4 + i1] = mul(x[i0*4 + i1], %s)"]
+
+
+def test_typedefs_and_aliases_resolve(tmp_path):
+    (k,) = lift(tmp_path, """
+        typedef float real;
+        using acc_t = real;
+        __global__ void k(const real* x, acc_t* y, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) { acc_t v = x[i]; y[i] = v * v; }
+        }""")
+    assert store_lines(k) == ["y[i0] = mul(x[i0], x[i0])"]

@@ -139,3 +139,24 @@ def launch_sites(root: Node) -> list[LaunchSite]:
         args = tuple(text(a) for a in node.child_by_field_name("arguments").named_children if a.type != "comment")
         out.append(LaunchSite(text(fn), targs, tuple(text(c) for c in config.named_children), args, node.start_point[0] + 1))
     return out
+
+
+def type_aliases(root: Node) -> dict[str, str]:
+    """File-level `typedef T name;` and `using name = T;` of plain (non-pointer) types."""
+    out: dict[str, str] = {}
+    for node in walk(root):
+        if node.type == "type_definition":
+            decl = node.child_by_field_name("declarator")
+            if decl is not None and decl.type == "type_identifier":
+                out[text(decl)] = " ".join(text(node.child_by_field_name("type")).split())
+        elif node.type == "alias_declaration":
+            target = node.child_by_field_name("type")
+            if target is not None and target.child_by_field_name("declarator") is None:
+                out[text(node.child_by_field_name("name"))] = " ".join(text(target.child_by_field_name("type")).split())
+    for name, target in list(out.items()):  # resolve chains: typedef real acc;
+        seen = {name}
+        while target in out and target not in seen:
+            seen.add(target)
+            target = out[target]
+        out[name] = target
+    return out

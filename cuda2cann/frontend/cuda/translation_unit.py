@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cuda2cann.frontend.cuda.domain import LiftedKernel, build_operator
-from cuda2cann.frontend.cuda.kernels import FunctionDef, LaunchSite, function_defs, launch_sites
+from cuda2cann.frontend.cuda.kernels import FunctionDef, LaunchSite, function_defs, launch_sites, type_aliases
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError
 from cuda2cann.frontend.cuda.parser import parse, walk
 from cuda2cann.frontend.cuda.preprocess import Preprocessed, preprocess
@@ -42,10 +42,11 @@ def analyse_file(path: Path, include_dirs: tuple[Path, ...] = (), defines: dict[
     fns = function_defs(tree.root_node)
     device = {f.name: f for f in fns if not f.is_kernel}
     launches = launch_sites(tree.root_node)
+    aliases = type_aliases(tree.root_node)
     outcomes = []
     for k in (f for f in fns if f.is_kernel):
         for targs in _instantiations(k, launches, template_dtypes):
-            outcomes.append(_lift_one(k, device, pre, targs, str(path)))
+            outcomes.append(_lift_one(k, device, pre, targs, str(path), aliases))
     return TranslationUnit(path, pre, outcomes, launches, errors)
 
 
@@ -59,7 +60,8 @@ def _instantiations(k: FunctionDef, launches: list[LaunchSite], defaults: tuple[
     return [dict(zip(k.template_params, args, strict=True)) for args in unique]
 
 
-def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed, targs: dict[str, str], file: str) -> KernelOutcome:
+def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed, targs: dict[str, str], file: str,
+              aliases: dict[str, str]) -> KernelOutcome:
     line = pre.origin(k.node.start_point[0] + 1)[1]
     name = k.name + ("_" + "_".join(targs.values()) if targs else "")
     broken = next((n for n in walk(k.node) if n.type == "ERROR" or n.is_missing), None)
@@ -67,7 +69,7 @@ def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed,
         return KernelOutcome(k.name, pre.origin(broken.start_point[0] + 1)[1], code="C2C002", template_args=targs,
                              message="the kernel does not parse cleanly here (unexpanded macro or syntax the parser does not know)")
     try:
-        lifter = Lifter(k, device, file, targs)
+        lifter = Lifter(k, device, file, {**aliases, **targs})
         lifter.run()
         lifted = build_operator(lifter, name, file, lambda ln: (pre.origin(ln)[0], pre.origin(ln)[1], pre.origin(ln)[1]))
         return KernelOutcome(k.name, line, lifted, template_args=targs)
