@@ -19,7 +19,7 @@ from cuda2cann.frontend.cuda.translation_unit import KernelOutcome, analyse_file
 from cuda2cann.validate.harness import ValidateOptions, validate_spec
 from cuda2cann.validate.results import write_text_atomic
 from cuda2cann.validate.soc import soc_profile
-from cuda2cann.validate.spec import load_spec
+from cuda2cann.validate.spec import SpecError, load_spec
 
 SCHEMA = "cuda2cann.translate/1"
 CUDA_SUFFIXES = (".cu", ".cuh")
@@ -114,8 +114,11 @@ def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, val
     record = KernelRecord(str(path), k.name, op.op_class, "translated", output=str(target))
     record.findings = [_finding("C2C900", note, path, k.line) for note in plan.notes]
     if validate:
-        result = validate_spec(load_spec(target / f"{op.name}.c2c.toml"), options)
-        record.validation, record.validation_message = result.status, result.message
+        try:
+            result = validate_spec(load_spec(target / f"{op.name}.c2c.toml"), options)
+            record.validation, record.validation_message = result.status, result.message
+        except SpecError as exc:  # a generated spec that does not load is a bug of ours: report, keep going
+            record.validation, record.validation_message = "error", f"internal error: the generated spec is invalid: {exc}"
     return record
 
 

@@ -216,8 +216,11 @@ def load_tables(directory: Path | Traversable | None = None) -> MappingTables:
     """Every `*.toml` table of `directory` (default: the packaged tables), validated together."""
     root = directory if directory is not None else resources.files("cuda2cann.mappings")
     files = _ordered((f.name, f) for f in root.iterdir() if f.name.endswith(".toml") and f.is_file())
-    label = (lambda name, f: str(f)) if isinstance(root, Path) else (lambda name, f: f"cuda2cann/mappings/{name}")
-    return MappingTables(tuple(load_library(f.read_text(encoding="utf-8"), label(name, f)) for name, f in files))
+    libraries = []
+    for name, f in files:
+        label = f"cuda2cann/mappings/{name}" if directory is None else str(f)
+        libraries.append(load_library(f.read_text(encoding="utf-8"), label))
+    return MappingTables(tuple(libraries))
 
 
 @functools.cache

@@ -17,6 +17,14 @@ from cuda2cann.validate.spec import load_spec
 OPTIONS = ValidateOptions(cases=2, seed=5, devices=False, shrink=False)
 
 KERNELS = {
+    "rowscale": """
+        __global__ void rowscale(const float* x, const float* s, const float* b, float* y, int rows, int cols) {
+          int r = blockIdx.y * blockDim.y + threadIdx.y, c = blockIdx.x * blockDim.x + threadIdx.x;
+          if (r < rows && c < cols) {
+            float v = x[r * cols + c] * s[r] + b[c];
+            y[r * cols + c] = v > 0.0f ? v : 0.1f * v;
+          }
+        }""",
     "affine2d": """
         __global__ void affine2d(const float* x, float* y, float alpha, float beta, int rows, int cols) {
           int r = blockIdx.y * blockDim.y + threadIdx.y, c = blockIdx.x * blockDim.x + threadIdx.x;
@@ -112,3 +120,16 @@ def test_generated_plan_fits_the_ub_of_each_soc(tmp_path):
     for soc in profiles().values():
         plan = plan_pointwise(k.lifted, soc)
         assert plan.ub_bytes <= soc.ub_usable and plan.tile_elems % 256 == 0
+
+
+def test_broadcast_rows_longer_than_a_tile_are_chunked(tmp_path):
+    """Rows of more columns than a UB tile take the column-chunk path of the row-wise layout."""
+    from cuda2cann.validate.harness import validate_spec
+    record = translate(tmp_path, "rowscale")
+    spec_path = Path(record.output) / "rowscale.c2c.toml"
+    text = spec_path.read_text()
+    assert "c2cRows" in text and "cols = { min = 1, max = 1094 }" in text and "rows = { min = 1, max = 1094 }" in text
+    spec_path.write_text(text.replace("cols = { min = 1, max = 1094 }", "cols = { min = 9000, max = 40000 }")
+                         .replace("rows = { min = 1, max = 1094 }", "rows = { min = 1, max = 3 }"))
+    result = validate_spec(load_spec(spec_path), OPTIONS)
+    assert result.status == "equivalent", result.message

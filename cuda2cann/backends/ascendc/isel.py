@@ -103,6 +103,8 @@ class Selector:
     temps: int = 0
     memo: dict[Node, Operand] = field(default_factory=dict)
     notes: set[str] = field(default_factory=set)
+    #: tensors read as one scalar per tile row (per-row broadcasts): tensor → (C variable, dtype)
+    scalar_loads: dict[str, tuple[str, DType]] = field(default_factory=dict)
 
     def temp(self, dt: DType, kind: str = "t") -> Tile:
         self.temps += 1
@@ -138,6 +140,9 @@ class Selector:
                 return Scalar(self.scalar_names[n], t)
             case IndexValue(index=e):
                 return Scalar(f"static_cast<{c_type(t)}>({self.index_c(e)})", t)
+            case Load(tensor=name) if name in self.scalar_loads:
+                var, dt = self.scalar_loads[name]
+                return Scalar(var, compute_type(dt))
             case Load(tensor=name):
                 if name not in self.inputs:
                     raise LowerError("C2C202", f"load of {name} with an index other than the output's (broadcast or gather)")

@@ -46,10 +46,28 @@ class PointwisePlan:
     soc: SocProfile
     ub_bytes: int
     notes: list[str] = field(default_factory=list)
+    #: "flat": one streamed range; "rows": a [rows, cols] domain with row-vector / per-row broadcast loads
+    layout: str = "flat"
+    rows: sx.Expr = field(default_factory=lambda: sx.const(1))
+    cols: sx.Expr = field(default_factory=lambda: sx.const(1))
+    #: row-vector inputs (loaded per tile at the tile's columns) and per-row scalars (tensor, C variable)
+    row_inputs: list[Tile] = field(default_factory=list)
+    row_scalars: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def tiling_fields(self) -> list[tuple[str, str]]:
-        return [("uint32_t", "totalLength"), *((c_type(s.dtype), s.name) for s in self.scalars)]
+        sizes = [("uint32_t", "totalLength")] if self.layout == "flat" else [("uint32_t", "c2cRows"), ("uint32_t", "c2cCols")]
+        return [*sizes, *((c_type(s.dtype), s.name) for s in self.scalars)]
+
+    @property
+    def row_align(self) -> int:
+        """Row stride in UB (elements): 32 bytes for any dtype, or whole 256-byte repeats when Compare/Select run per row."""
+        return 128 if self.uses_compare else 32
+
+    @property
+    def per_row_tiles(self) -> set[str]:
+        """Tiles holding a row slice per tile row (everything except the row-vector inputs)."""
+        return {t.name for t in (*self.inputs, *self.temps)} | {t.name for _, t in self.outputs}
 
     @property
     def uses_compare(self) -> bool:
@@ -82,26 +100,29 @@ def plan_pointwise(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan:
     for s in op.stores:
         if not _same_index(s.index, flat):
             raise LowerError("C2C210", f"store {s.tensor}[{s.index}] does not write the domain in row-major order")
-    streamed = {ld.tensor for s in op.stores for ld in loads(s.value) if _same_index(ld.index, flat)}
-    other = {ld.tensor for s in op.stores for ld in loads(s.value) if not _same_index(ld.index, flat)}
-    if other:
-        raise LowerError("C2C202", f"loads of {', '.join(sorted(other))} at an index other than the output's "
-                         "(broadcast or gather loads are not lowered yet)")
+    all_loads = [ld for s in op.stores for ld in loads(s.value)]
+    streamed = {ld.tensor for ld in all_loads if _same_index(ld.index, flat)}
+    broadcast = _broadcast_kinds(op, [ld for ld in all_loads if not _same_index(ld.index, flat)])
     tensors = [p for p in op.params if isinstance(p, TensorParam)]
+    if streamed & set(broadcast):
+        raise LowerError("C2C202", f"{', '.join(sorted(streamed & set(broadcast)))} loaded both per element and broadcast")
     inputs = {p.name: Tile(f"{p.name}In", p.dtype) for p in tensors if p.name in streamed}
+    row_inputs = {t: Tile(f"{t}Row", op.param(t).dtype) for t, kind in broadcast.items() if kind == "row"}
+    row_scalars = [(t, f"{t}Val", op.param(t).dtype.ascendc) for t, kind in broadcast.items() if kind == "col"]
     scalars = [p for p in op.params if isinstance(p, ScalarParam)]
-    selector = Selector(inputs, {s.name: f"tiling_.{s.name}" for s in scalars}, _index_c(op, scalars))
+    selector = Selector({**inputs, **row_inputs}, {s.name: f"tiling_.{s.name}" for s in scalars}, _index_c(op, scalars),
+                        scalar_loads={t: (var, op.param(t).dtype) for t, var, _ in row_scalars})
     outputs = []
     for s in op.stores:
         out_tile = Tile(f"{s.tensor}Out", next(p.dtype for p in tensors if p.name == s.tensor))
         result = selector.operand(s.value)
         outputs.append((s.tensor, out_tile))
         _write_result(selector, result, out_tile)
-    fixed = {t.name for t in inputs.values()} | {t.name for _, t in outputs}
+    fixed = {t.name for t in (*inputs.values(), *row_inputs.values())} | {t.name for _, t in outputs}
     instrs = _allocate(selector.instrs, fixed)
     temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
                    {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
-    per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in inputs.values())
+    per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in (*inputs.values(), *row_inputs.values()))
     per_elem += BUFFER_NUM * sum(t.dtype.itemsize for _, t in outputs)
     per_elem += sum(t.dtype.itemsize for t in temps)
     tile = min(MAX_TILE_ELEMS, (soc.ub_usable // max(per_elem, 1)) // ALIGN_ELEMS * ALIGN_ELEMS)
@@ -110,9 +131,33 @@ def plan_pointwise(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan:
     plan = PointwisePlan(op, op.name, _class_name(op.name), flat_extent(op),
                          [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(inputs.values()), outputs, scalars,
                          instrs, temps, tile, soc, tile * per_elem, sorted(selector.notes))
+    if broadcast:
+        plan.layout, plan.rows, plan.cols = "rows", sx.smax(op.axes[0].extent, 0), sx.smax(op.axes[1].extent, 0)
+        plan.row_inputs, plan.row_scalars = list(row_inputs.values()), row_scalars
     if any(n.dtype.name == "float64" for s in op.stores for n in _walk_nodes(s.value)):
         plan.notes.append("double-precision arithmetic of the CUDA source is computed in fp32 (the 910B vector unit has no fp64)")
     return plan
+
+
+def _broadcast_kinds(op: Operator, broadcast_loads: list) -> dict[str, str]:
+    """Tensor → "row" (indexed by the column: one row vector for all rows) or "col" (indexed by the row: one value per row).
+
+    Only [rows, cols] domains are handled; any other index is a gather (C2C202).
+    """
+    kinds: dict[str, str] = {}
+    if not broadcast_loads:
+        return kinds
+    if len(op.axes) != 2:
+        names = ", ".join(sorted({ld.tensor for ld in broadcast_loads}))
+        raise LowerError("C2C202", f"loads of {names} at an index other than the output's in a {len(op.axes)}-D domain "
+                         "(broadcasts are lowered for [rows, cols] domains only)")
+    row, col = (sx.sym(a.name, 0, None) for a in op.axes)
+    for ld in broadcast_loads:
+        kind = "row" if ld.index == col else "col" if ld.index == row else None
+        if kind is None or kinds.get(ld.tensor, kind) != kind:
+            raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] is neither a row vector ({col}) nor a per-row value ({row})")
+        kinds[ld.tensor] = kind
+    return kinds
 
 
 def _walk_nodes(node):

@@ -8,20 +8,24 @@ from cuda2cann.ir.nodes import ScalarParam, TensorParam
 from cuda2cann.templates_dir import render
 
 
-def render_instr(ins: Instr) -> str:
-    args = [ins.dst.name, *(s.name if isinstance(s, Tile) else s.expr for s in ins.srcs), *ins.extra, ins.count]
+def render_instr(ins: Instr, sliced: frozenset[str] = frozenset(), count: str = "count") -> str:
+    """One AscendC call; tiles in `sliced` are addressed at the current tile row (`name[j * rowStride_]`)."""
+    def tile(t: Tile) -> str:
+        return f"{t.name}[j * rowStride_]" if t.name in sliced else t.name
+
+    def scalar(s: Scalar, like: Tile) -> str:
+        return f"static_cast<{c_type(like.dtype)}>({s.expr})"
+
+    n = count if ins.count == "count" else ins.count
+    dst, srcs = tile(ins.dst), ins.srcs
     if ins.api == "Duplicate":
-        scalar = ins.srcs[0]
-        args = [ins.dst.name, f"static_cast<{c_type(ins.dst.dtype)}>({scalar.expr})", ins.count]
-    elif ins.api in ("Adds", "Muls", "Maxs", "Mins"):
-        x, s = ins.srcs
-        args = [ins.dst.name, x.name, f"static_cast<{c_type(x.dtype)}>({s.expr})", ins.count]
-    elif ins.api == "CompareScalar":
-        x, s = ins.srcs
-        args = [ins.dst.name, x.name, f"static_cast<{c_type(x.dtype)}>({s.expr})", *ins.extra, ins.count]
-    elif ins.api == "Select" and isinstance(ins.srcs[2], Scalar):
-        mask, a, s = ins.srcs
-        args = [ins.dst.name, mask.name, a.name, f"static_cast<{c_type(a.dtype)}>({s.expr})", *ins.extra, ins.count]
+        args = [dst, scalar(srcs[0], ins.dst), n]
+    elif ins.api in ("Adds", "Muls", "Maxs", "Mins", "CompareScalar"):
+        args = [dst, tile(srcs[0]), scalar(srcs[1], srcs[0]), *ins.extra, n]
+    elif ins.api == "Select" and isinstance(srcs[2], Scalar):
+        args = [dst, tile(srcs[0]), tile(srcs[1]), scalar(srcs[2], srcs[1]), *ins.extra, n]
+    else:
+        args = [dst, *(tile(s) if isinstance(s, Tile) else s.expr for s in srcs), *ins.extra, n]
     return f"AscendC::{ins.api}({', '.join(args)});"
 
 
@@ -39,10 +43,14 @@ def _host_params(plan: PointwisePlan) -> tuple[str, str]:
 def render_operator(plan: PointwisePlan) -> dict[str, str]:
     """File name → content for one operator."""
     host_params, host_args = _host_params(plan)
-    ctx = {"plan": plan, "buffer_num": BUFFER_NUM, "align_elems": ALIGN_ELEMS, "render_instr": render_instr,
-           "host_params": host_params, "host_args": host_args, "total_c": sx.to_c(plan.flat_extent)}
+    rows = plan.layout == "rows"
+    sliced = frozenset(plan.per_row_tiles) if rows else frozenset()
+    ctx = {"plan": plan, "buffer_num": BUFFER_NUM, "align_elems": ALIGN_ELEMS, "host_params": host_params, "host_args": host_args,
+           "render_instr": lambda ins: render_instr(ins, sliced, "nc" if rows else "count"),
+           "total_c": sx.to_c(plan.flat_extent), "rows_c": sx.to_c(plan.rows), "cols_c": sx.to_c(plan.cols)}
+    kernel = "ascendc/rowwise_kernel.cpp.j2" if rows else "ascendc/pointwise_kernel.cpp.j2"
     return {
-        f"{plan.name}.cpp": render("ascendc/pointwise_kernel.cpp.j2", **ctx),
+        f"{plan.name}.cpp": render(kernel, **ctx),
         f"{plan.name}_tiling.h": render("ascendc/tiling.h.j2", **ctx),
         f"{plan.name}_host.cpp": render("ascendc/host.cpp.j2", **ctx),
         "CMakeLists.txt": render("ascendc/CMakeLists.txt.j2", **ctx),

@@ -53,11 +53,21 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
               f"args = {_list(p.name for p in op.params)}", f"grid = {_list(grid)}", f"block = {_list(block)}",
               "", "[ascendc]", f'source = "{plan.name}.cpp"', f'kernel = "{plan.name}"',
               f"args = {_list([*(t.name for t in plan.tensors), 'tiling'])}",
-              f'block_dim = "max(1, min(cores, ceil_div({total}, {plan.tile_elems})))"', "", "[ascendc.tiling]"]
-    lines.append(f'totalLength = ["uint32_t", "{total}"]')
+              f'block_dim = "{_block_dim(plan)}"', "", "[ascendc.tiling]"]
+    if plan.layout == "rows":
+        lines += [f'c2cRows = ["uint32_t", "{plan.rows}"]', f'c2cCols = ["uint32_t", "{plan.cols}"]']
+    else:
+        lines.append(f'totalLength = ["uint32_t", "{total}"]')
     for s in plan.scalars:
         lines.append(f'{s.name} = ["{s.dtype.ascendc}", "{s.name}"]')
     return "\n".join(lines) + "\n"
+
+
+def _block_dim(plan: PointwisePlan) -> str:
+    """The same core count the generated host tiling function computes."""
+    if plan.layout == "rows":
+        return f"max(1, min(cores, {plan.rows}))"
+    return f"max(1, min(cores, ceil_div({plan.flat_extent}, {plan.tile_elems})))"
 
 
 def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
