@@ -13,14 +13,14 @@ from cuda2cann.ir.nodes import Axis, Binary, Cast, Const, Load, Operator, Scalar
 from cuda2cann.ir.ops import NUMPY, Op
 
 F32, I32, F16 = dtype("float32"), dtype("int32"), dtype("float16")
-I = sx.sym("i0", 0, None)
+I0 = sx.sym("i0", 0, None)
 N = sx.sym("n", 0, None)
 
 
 def unary_op(op: Op, x: np.ndarray, dt=F32) -> np.ndarray:
-    node = Unary(op, Load("x", I, dt))
+    node = Unary(op, Load("x", I0, dt))
     o = Operator("u", (TensorParam("x", dt, "input"), TensorParam("y", dt, "output"), ScalarParam("n", I32)), (Axis("i0", N),),
-                 (Store("y", I, node),), "pointwise")
+                 (Store("y", I0, node),), "pointwise")
     return run(o, {"x": x, "y": np.zeros_like(x)}, {"n": x.size})["y"]
 
 
@@ -45,8 +45,8 @@ def test_fmax_ignores_nan_like_fmaxf():
 
 def test_half_arithmetic_rounds_to_half():
     x = np.array([1.0, 2049.0], dtype=np.float16)
-    node = Binary(Op.ADD, Load("x", I, F16), Const(1.0, F16))
-    o = Operator("h", (TensorParam("x", F16, "input"), TensorParam("y", F16, "output")), (Axis("i0", N),), (Store("y", I, node),),
+    node = Binary(Op.ADD, Load("x", I0, F16), Const(1.0, F16))
+    o = Operator("h", (TensorParam("x", F16, "input"), TensorParam("y", F16, "output")), (Axis("i0", N),), (Store("y", I0, node),),
                  "pointwise")
     y = run(o, {"x": x, "y": np.zeros_like(x)}, {"n": 2})["y"]
     # 2049 is not a half: stored as 2048; 2048 + 1 = 2049 is a tie between 2048 and 2050 and rounds to even (2048)
@@ -55,8 +55,8 @@ def test_half_arithmetic_rounds_to_half():
 
 def test_cast_truncates_toward_zero_and_select_picks_per_element():
     x = np.array([-1.7, 1.7, 0.2], dtype=np.float32)
-    node = Select(Binary(Op.GT, Load("x", I, F32), Const(0.0, F32)), Cast(Load("x", I, F32), I32), Const(-9, I32))
-    o = Operator("c", (TensorParam("x", F32, "input"), TensorParam("y", I32, "output")), (Axis("i0", N),), (Store("y", I, node),),
+    node = Select(Binary(Op.GT, Load("x", I0, F32), Const(0.0, F32)), Cast(Load("x", I0, F32), I32), Const(-9, I32))
+    o = Operator("c", (TensorParam("x", F32, "input"), TensorParam("y", I32, "output")), (Axis("i0", N),), (Store("y", I0, node),),
                  "pointwise")
     assert run(o, {"x": x, "y": np.zeros(3, np.int32)}, {"n": 3})["y"].tolist() == [-9, 1, 0]
 
