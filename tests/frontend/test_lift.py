@@ -196,3 +196,35 @@ def test_typedefs_and_aliases_resolve(tmp_path):
           if (i < n) { acc_t v = x[i]; y[i] = v * v; }
         }""")
     assert store_lines(k) == ["y[i0] = mul(x[i0], x[i0])"]
+
+
+def test_if_else_storing_in_both_branches_is_one_select(tmp_path):
+    (k,) = lift(tmp_path, """
+        __global__ void softplus(const float* x, float* y, float t, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) {
+            if (x[i] > t) y[i] = x[i]; else y[i] = logf(1.0f + expf(x[i]));
+          }
+        }""")
+    assert store_lines(k) == ["y[i0] = select(not(gt(x[i0], %t)), log(add(1.0, exp(x[i0]))), x[i0])"]
+    assert k.lifted.operator.param("y").role == "output"  # the old content of y is never needed
+
+
+def test_a_thread_reads_back_what_it_wrote(tmp_path):
+    (k,) = lift(tmp_path, """
+        __global__ void k(const float* x, float* y, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) { y[i] = 1.0f; y[i] = y[i] + x[i]; }
+        }""")
+    assert store_lines(k) == ["y[i0] = add(1.0, x[i0])"]
+
+
+def test_two_dimensional_early_return_with_or(tmp_path):
+    (k,) = lift(tmp_path, """
+        __global__ void k(const float* x, float* y, int rows, int cols) {
+          int r = blockIdx.y * blockDim.y + threadIdx.y, c = blockIdx.x * blockDim.x + threadIdx.x;
+          if (r >= rows || c >= cols) return;
+          y[r * cols + c] = __ldg(&x[r * cols + c]) * 2.0f;
+        }""")
+    assert [str(a.extent) for a in k.lifted.operator.axes] == ["rows", "cols"]
+    assert store_lines(k) == ["y[cols*i0 + i1] = mul(x[cols*i0 + i1], 2.0)"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore, conjuncts
-from cuda2cann.frontend.cuda.values import Cond, Val
+from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore
+from cuda2cann.frontend.cuda.values import Cond, Val, conjuncts
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import (
     Axis,
@@ -163,21 +163,27 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
         stores.append((st, preds))
     renames = {v: sx.sym(f"i{k}", 0, None) for k, v in enumerate(axes_vars)}
     axes = tuple(Axis(renames[v].name, extents[v]) for v in axes_vars)
-    out_stores, read, written = [], set(lifter.loads), set()
+    slots: list[Store | None] = []
+    latest: dict[tuple[str, sx.Expr], int] = {}
+    written = set()
     for st, preds in stores:
         index = sx.substitute(st.index, renames)
         value = _rename(st.value.node, renames, st.line)
-        if preds:
+        prev = latest.get((st.tensor, index))
+        if preds:  # a predicated store keeps what the element held before: an earlier store's value or memory
             cond = preds[0].node
             for p in preds[1:]:
                 cond = Binary(Op.AND, cond, p.node)
-            value = Select(_rename(cond, renames, st.line), value, Load(st.tensor, index, value.dtype))
-            read.add(st.tensor)
+            before = slots[prev].value if prev is not None else Load(st.tensor, index, value.dtype)
+            value = _select(_rename(cond, renames, st.line), value, before)
+        if prev is not None:
+            slots[prev] = None  # this store decides the element now
         _check_injective(index, axes, st.line)
         written.add(st.tensor)
-        span = Span(*line_map(st.line))
-        out_stores.append(Store(st.tensor, index, value, span))
-    read |= {ld.tensor for s in out_stores for ld in loads(s.value)}
+        latest[(st.tensor, index)] = len(slots)
+        slots.append(Store(st.tensor, index, value, Span(*line_map(st.line))))
+    out_stores = [s for s in slots if s is not None]
+    read = {ld.tensor for s in out_stores for ld in loads(s.value)}
     params = []
     for p in lifter.kernel.params:
         if p.name in lifter.scalars:
@@ -195,6 +201,16 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
     op = Operator(name, tuple(params), axes, tuple(out_stores), _classify(out_stores, axes), Span(first[0], first[1], last[1]))
     return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
+
+
+def _select(cond: Node, a: Node, b: Node) -> Node:
+    """`cond ? a : b`, folding `c ? a : (!c ? w : x)` (an if/else that stores in both branches) to `c ? a : w`."""
+    if isinstance(b, Select):
+        negates = (isinstance(cond, Unary) and cond.op is Op.NOT and cond.x == b.cond) or \
+                  (isinstance(b.cond, Unary) and b.cond.op is Op.NOT and b.cond.x == cond)
+        if negates:
+            return Select(cond, a, b.a)
+    return Select(cond, a, b)
 
 
 def _index_exprs(st: RawStore) -> list[sx.Expr]:

@@ -36,6 +36,7 @@ _BODY_PARENTS = {"struct_specifier", "class_specifier", "union_specifier", "enum
 _BARE_DECLARATORS = {"reference_declarator", "parenthesized_declarator"}
 _ALL_CAPS = re.compile(r"[A-Z][A-Z0-9_]*")
 _MACRO_WRAPPER = b"void __cuda2cann_macro__() {\n"
+_DEFINE = re.compile(rb"#[ \t]*define[ \t]+([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -84,23 +85,38 @@ class _Finder:
 
     def _scan(self, root: Node, shift: int, lo: int, hi: int) -> None:
         """Visit `root`'s nodes; node byte b is original byte b + shift; only nodes within [lo, hi) count."""
+        skip_until = -1  # end of the #define directive just handled (its body was scanned on its own)
         for node in walk(root):
-            if not (lo <= node.start_byte and node.end_byte <= hi):
+            if not (lo <= node.start_byte and node.end_byte <= hi) or node.start_byte < skip_until:
                 continue
             kind = node.type
-            if kind == "preproc_include":
+            if kind == "#define":
+                # tree-sitter's view of a #define is unreliable (a comment in it yields ERROR nodes): take the
+                # directive from the text, up to its logical end, and scan its body as code of its own
+                skip_until = self._define(node.start_byte + shift) - shift
+            elif kind == "preproc_include":
                 self._include(node, shift)
-            elif kind == "preproc_arg" and node.parent is not None and node.parent.type in ("preproc_def", "preproc_function_def"):
-                self._macro_body(node, shift)
             elif kind in ("identifier", "type_identifier"):
                 self._identifier(node, shift)
 
-    def _macro_body(self, arg: Node, shift: int) -> None:
+    def _define(self, start: int) -> int:
+        """Handle the `#define` at original byte `start`; return the original byte where the directive ends."""
+        src = self.source
+        end = _logical_line_end(src, start)
+        m = _DEFINE.match(src, start, end)
+        if m is None:
+            return end
+        self.declared.add(m.group(1).decode("utf-8", errors="replace"))
+        body_start = m.end()
+        if src[body_start:body_start + 1] == b"(":
+            close = src.find(b")", body_start, end)
+            body_start = end if close < 0 else close + 1
         # a line continuation becomes a space followed by the newline: byte offsets stay the same
-        body = arg.text.replace(b"\\\r\n", b" \r\n").replace(b"\\\n", b" \n")
+        body = src[body_start:end].replace(b"\\\r\n", b" \r\n").replace(b"\\\n", b" \n")
         wrapped = _MACRO_WRAPPER + body + b"\n}\n"
         offset = len(_MACRO_WRAPPER)
-        self._scan(parse(wrapped).root_node, shift + arg.start_byte - offset, offset, offset + len(body))
+        self._scan(parse(wrapped).root_node, body_start - offset, offset, offset + len(body))
+        return end
 
     def _include(self, node: Node, shift: int) -> None:
         path_node = node.child_by_field_name("path")
@@ -193,3 +209,32 @@ def _call_of(node: Node) -> Node | None:
     if parent is not None and parent.type == "call_expression" and _field_of(callee) == "function":
         return parent
     return None
+
+
+def _logical_line_end(src: bytes, start: int) -> int:
+    """Byte offset of the newline that ends the preprocessor directive starting at `start` (or the end of `src`).
+
+    A backslash-newline continues the line and a block comment may span lines; string and character literals
+    are skipped, so that a comment opener inside one counts for nothing.
+    """
+    i, n = start, len(src)
+    while i < n:
+        c = src[i]
+        if c == 0x0A:  # \n
+            return i
+        if c == 0x5C:  # backslash: escapes the next byte (a newline, or \r\n)
+            i += 3 if src[i + 1:i + 3] == b"\r\n" else 2
+        elif src.startswith(b"/*", i):
+            close = src.find(b"*/", i + 2)
+            i = n if close < 0 else close + 2
+        elif src.startswith(b"//", i):
+            newline = src.find(b"\n", i)
+            return n if newline < 0 else newline
+        elif c in (0x22, 0x27):  # " or '
+            i += 1
+            while i < n and src[i] not in (c, 0x0A):
+                i += 2 if src[i] == 0x5C else 1
+            i += 1
+        else:
+            i += 1
+    return n

@@ -32,6 +32,7 @@ from cuda2cann.frontend.cuda.values import (
     as_node,
     common_type,
     conjunction,
+    disjunction,
     negate,
     type_of,
 )
@@ -364,7 +365,7 @@ class Lifter:
 
     def e_subscript(self, node: TSNode, state: ThreadState) -> Value:
         ptr, index = self.pointer_and_index(node, state)
-        return self.load(ptr, index, node)
+        return self.load(ptr, index, node, state)
 
     def pointer_and_index(self, node: TSNode, state: ThreadState) -> tuple[Ptr, sx.Expr]:
         base = self.expr(node.child_by_field_name("argument"), state)
@@ -376,11 +377,20 @@ class Lifter:
             raise self.fail("C2C106", f"data-dependent index {text(indices[0])!r} (gather/scatter is not pointwise)", indices[0])
         return base, sx.add(base.offset, index.e)
 
-    def load(self, ptr: Ptr, index: sx.Expr, node: TSNode) -> Value:
-        self.loads.add(ptr.tensor)
+    def load(self, ptr: Ptr, index: sx.Expr, node: TSNode, state: ThreadState) -> Value:
         if ptr.lanes == 1:
-            return Val(Load(ptr.tensor, index, ptr.elem))
-        return Vec(tuple(Val(Load(ptr.tensor, sx.add(sx.mul(index, ptr.lanes), k), ptr.elem)) for k in range(ptr.lanes)))
+            return self.load_element(ptr, index, node, state)
+        return Vec(tuple(self.load_element(ptr, sx.add(sx.mul(index, ptr.lanes), k), node, state) for k in range(ptr.lanes)))
+
+    def load_element(self, ptr: Ptr, index: sx.Expr, node: TSNode, state: ThreadState) -> Val:
+        """A read of an element this thread wrote earlier sees that value (program order), not memory."""
+        for st in reversed(self.stores):
+            if st.tensor == ptr.tensor and st.index == index:
+                if st.conds != state.conds:
+                    raise self.fail("C2C105", f"{ptr.tensor}[{index}] is read after a write under a different condition", node)
+                return st.value
+        self.loads.add(ptr.tensor)
+        return Val(Load(ptr.tensor, index, ptr.elem))
 
     def e_call(self, node: TSNode, state: ThreadState) -> Value:
         fn = node.child_by_field_name("function")
@@ -399,7 +409,7 @@ class Lifter:
         values = [self.expr(a, state) for a in args]
         if name in _IDENTITY_CALLS and len(values) == 1:
             if isinstance(values[0], Ptr):
-                return self.load(values[0], values[0].offset, node)
+                return self.load(values[0], values[0].offset, node, state)
             return values[0]
         if name in _CONVERSIONS and len(values) == 1:
             return self.convert(values[0], dtype(_CONVERSIONS[name]))
@@ -481,9 +491,7 @@ class Lifter:
         if op in ("&&", "||"):
             a = self.as_cond(self.expr(node.child_by_field_name("left"), state))
             b = self.as_cond(self.expr(node.child_by_field_name("right"), state))
-            if op == "&&":
-                return _And(a, b)
-            return Cond(Binary(Op.OR, a.node, b.node))
+            return conjunction(a, b) if op == "&&" else disjunction(a, b)
         a, b = self.expr(node.child_by_field_name("left"), state), self.expr(node.child_by_field_name("right"), state)
         if op in _CMPOPS:
             return self.compare(_CMPOPS[op], a, b)
@@ -624,9 +632,13 @@ class Lifter:
         return new
 
     def e_pointer(self, node: TSNode, state: ThreadState) -> Value:
-        op, arg = text(node.child_by_field_name("operator")), self.expr(node.child_by_field_name("argument"), state)
+        op, target = text(node.child_by_field_name("operator")), node.child_by_field_name("argument")
+        if op == "&" and target.type == "subscript_expression":  # &x[i] is the pointer x + i
+            ptr, index = self.pointer_and_index(target, state)
+            return replace(ptr, offset=index)
+        arg = self.expr(target, state)
         if op == "*" and isinstance(arg, Ptr):
-            return self.load(arg, arg.offset, node)
+            return self.load(arg, arg.offset, node, state)
         raise self.fail("C2C103", f"unsupported pointer expression {text(node)!r}", node)
 
     def e_comma(self, node: TSNode, state: ThreadState) -> Value:
@@ -634,23 +646,6 @@ class Lifter:
         return self.expr(node.child_by_field_name("right"), state)
 
     EXPRESSIONS: ClassVar[dict[str, Callable]] = {}
-
-
-def _And(a: Cond, b: Cond) -> Cond:
-    """Conjunction that keeps the index guards of both sides visible to the domain solver."""
-    merged = conjunction(a, b)
-    return _Conj(merged.node, None, (a, b))
-
-
-@dataclass(frozen=True)
-class _Conj(Cond):
-    parts: tuple[Cond, ...] = ()
-
-
-def conjuncts(c: Cond) -> list[Cond]:
-    if isinstance(c, _Conj):
-        return [x for p in c.parts for x in conjuncts(p)]
-    return [c]
 
 
 def _is_bare_return(node: TSNode) -> bool:

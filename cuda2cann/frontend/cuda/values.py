@@ -33,10 +33,13 @@ class Val:
 
 @dataclass(frozen=True)
 class Cond:
-    """A boolean. `index` holds (op, a, b) when it compares two index expressions (domain guards)."""
+    """A boolean. `index` holds (op, a, b) when it compares two index expressions (domain guards);
+    `all_of` / `any_of` keep the operands of && / || so guards stay visible through De Morgan."""
 
     node: Node
     index: tuple[Op, sx.Expr, sx.Expr] | None = None
+    all_of: tuple[Cond, ...] = ()
+    any_of: tuple[Cond, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,24 @@ def common_type(a: DType, b: DType) -> DType:
 
 
 def negate(c: Cond) -> Cond:
+    if c.all_of:  # !(a && b) == !a || !b
+        return disjunction(*(negate(p) for p in c.all_of))
+    if c.any_of:  # !(a || b) == !a && !b
+        return conjunction(*(negate(p) for p in c.any_of))
+    if isinstance(c.node, Unary) and c.node.op is Op.NOT and c.index is None:
+        return Cond(c.node.x)
     index = (_NEGATE[c.index[0]], c.index[1], c.index[2]) if c.index else None
     return Cond(Unary(Op.NOT, c.node), index)
 
 
 def conjunction(a: Cond, b: Cond) -> Cond:
-    return Cond(Binary(Op.AND, a.node, b.node))
+    return Cond(Binary(Op.AND, a.node, b.node), all_of=(a, b))
+
+
+def disjunction(a: Cond, b: Cond) -> Cond:
+    return Cond(Binary(Op.OR, a.node, b.node), any_of=(a, b))
+
+
+def conjuncts(c: Cond) -> list[Cond]:
+    """The operands of a (nested) conjunction, or [c]."""
+    return [x for p in c.all_of for x in conjuncts(p)] if c.all_of else [c]
