@@ -42,7 +42,8 @@ class KernelRecord:
 
     def to_json(self) -> dict:
         return {"file": self.file, "kernel": self.kernel, "class": self.op_class, "status": self.status,
-                "validation": self.validation, "findings": self.findings, "output": self.output}
+                "validation": self.validation, "validation_message": self.validation_message, "findings": self.findings,
+                "output": self.output}
 
 
 def cuda_files(src: Path) -> list[Path]:

@@ -228,3 +228,39 @@ def test_two_dimensional_early_return_with_or(tmp_path):
         }""")
     assert [str(a.extent) for a in k.lifted.operator.axes] == ["rows", "cols"]
     assert store_lines(k) == ["y[cols*i0 + i1] = mul(x[cols*i0 + i1], 2.0)"]
+
+
+def test_device_function_with_early_returns(tmp_path):
+    (k,) = lift(tmp_path, """
+        __device__ float relu6(float v) {
+          if (v < 0.0f) return 0;
+          if (v > 6.0f) { return 6.0f; }
+          return v;
+        }
+        __global__ void k(const float* x, float* y, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) y[i] = relu6(x[i]);
+        }""")
+    assert store_lines(k) == ["y[i0] = select(lt(x[i0], 0.0), 0.0, select(gt(x[i0], 6.0), 6.0, x[i0]))"]
+
+
+def test_return_inside_a_branch_guards_the_code_after_it(tmp_path):
+    (k,) = lift(tmp_path, """
+        __global__ void k(const float* x, float* y, float* z, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i >= n) return;
+          if (x[i] < 0.0f) { y[i] = 0.0f; return; }
+          y[i] = x[i];
+          z[i] = 1.0f;
+        }""")
+    assert store_lines(k) == ["y[i0] = select(not(lt(x[i0], 0.0)), x[i0], 0.0)",
+                              "z[i0] = select(not(lt(x[i0], 0.0)), 1.0, z[i0])"]
+
+
+def test_functional_casts_and_composed_math(tmp_path):
+    (k,) = lift(tmp_path, """
+        template <typename T> __global__ void k(const T* x, T* y, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) y[i] = x[i] > T(0) ? log1pf(x[i]) : (T)(expm1f(x[i]));
+        }""")
+    assert store_lines(k) == ["y[i0] = select(gt(x[i0], 0.0), log(add(x[i0], 1.0)), sub(exp(x[i0]), 1.0))"]

@@ -234,7 +234,8 @@ def _logical_line_end(src: bytes, start: int) -> int:
             i += 1
             while i < n and src[i] not in (c, 0x0A):
                 i += 2 if src[i] == 0x5C else 1
-            i += 1
+            if i < n and src[i] == c:  # an unterminated literal ends at the newline, which ends the directive
+                i += 1
         else:
             i += 1
     return n

@@ -52,6 +52,7 @@ class FunctionDef:
     params: list[ParamDecl]
     is_kernel: bool
     template_params: list[str] = field(default_factory=list)
+    return_type: str = "void"
 
     @property
     def body(self) -> Node:
@@ -119,7 +120,8 @@ def function_defs(root: Node) -> list[FunctionDef]:
         if template is not None:
             plist = template.child_by_field_name("parameters")
             tparams = [text(c.named_children[-1]) for c in plist.named_children if c.named_children]
-        out.append(FunctionDef(name, node, params, b"__global__" in head, tparams))
+        rtype = node.child_by_field_name("type")
+        out.append(FunctionDef(name, node, params, b"__global__" in head, tparams, " ".join(text(rtype).split()) if rtype else "void"))
     return out
 
 

@@ -102,6 +102,18 @@ _CONVERSIONS = {
     "__float2bfloat16": "bfloat16", "__float2bfloat16_rn": "bfloat16", "__int2float_rn": "float32", "__float2int_rz": "int32",
     "__int2half_rn": "float16", "__half2int_rz": "int32",
 }
+#: CUDA math functions defined here by an exact identity over other ops (the IR keeps them composed)
+_LN2 = 0.6931471805599453
+_COMPOSED: dict[str, Callable] = {
+    "log1pf": lambda self, x, n: self.unary(Op.LOG, self.binary(Op.ADD, x, Val(Const(1.0, FLOAT32)), n), n),
+    "expm1f": lambda self, x, n: self.binary(Op.SUB, self.unary(Op.EXP, x, n), Val(Const(1.0, FLOAT32)), n),
+    "log2f": lambda self, x, n: self.binary(Op.MUL, self.unary(Op.LOG, x, n), Val(Const(1.0 / _LN2, FLOAT32)), n),
+    "exp2f": lambda self, x, n: self.unary(Op.EXP, self.binary(Op.MUL, x, Val(Const(_LN2, FLOAT32)), n), n),
+    "__float2int_rn": lambda self, x, n: self.convert(self.unary(Op.RINT, x, n), INT32),
+    "__float2int_rd": lambda self, x, n: self.convert(self.unary(Op.FLOOR, x, n), INT32),
+    "__float2int_ru": lambda self, x, n: self.convert(self.unary(Op.CEIL, x, n), INT32),
+}
+_HALF_COMPARE = {"__hgt": Op.GT, "__hlt": Op.LT, "__hge": Op.GE, "__hle": Op.LE, "__heq": Op.EQ, "__hne": Op.NE}
 _IDENTITY_CALLS = frozenset({"__ldg", "__ldcs", "__ldca", "__ldcg", "__ldlu"})
 _BINOPS = {"+": Op.ADD, "-": Op.SUB, "*": Op.MUL, "/": Op.DIV, "%": Op.MOD}
 _CMPOPS = {"<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE, "==": Op.EQ, "!=": Op.NE}
@@ -119,7 +131,8 @@ class Lifter:
         self.scalars: dict[str, DType] = {}
         self.block_requirements: dict[str, int] = {}
         self.loop_counter = 0
-        self.loop_bounds: dict[str, sx.Expr] = {}
+        #: one list per function being inlined: (path conditions, value) of its early returns
+        self.return_frames: list[list[tuple[tuple[Cond, ...], Value]]] = []
 
     # ------------------------------------------------------------ entry
     def run(self) -> ThreadState:
@@ -219,7 +232,7 @@ class Lifter:
         if other is None and _is_bare_return(then):
             state.conds = (*state.conds, negate(cond))  # `if (i >= n) return;` guards the rest
             return
-        branches = []
+        branches, exits = [], []
         for branch, c in ((then, cond), (other, negate(cond))):
             sub = ThreadState(dict(state.env), (*state.conds, c))
             if branch is not None:
@@ -227,10 +240,13 @@ class Lifter:
                     self.statement(branch, sub)
                 except _Return as r:
                     if r.value is not None:
-                        raise self.fail("C2C102", "a value returned inside an if branch is not supported", branch) from None
-                    sub.conds = (*sub.conds, Cond(Const(False, BOOL)))  # nothing after this point runs on that path
+                        if not self.return_frames:
+                            raise self.fail("C2C102", "a kernel cannot return a value", branch) from None
+                        self.return_frames[-1].append((sub.conds, r.value))
+                    exits.append(c)  # the rest of the code runs only where this branch was not taken
             branches.append(sub)
         state.env = self.merge(cond, branches[0].env, branches[1].env, node)
+        state.conds = (*state.conds, *(negate(c) for c in exits))
 
     def merge(self, cond: Cond, a: dict[str, Value], b: dict[str, Value], node: TSNode) -> dict[str, Value]:
         out = {}
@@ -400,8 +416,13 @@ class Lifter:
             targs = fn.child_by_field_name("arguments").named_children
             if name in ("static_cast", "reinterpret_cast", "const_cast") and len(targs) == 1 and len(args) == 1:
                 return self.cast_to(targs[0], self.expr(args[0], state), node)
+        elif fn.type == "parenthesized_expression":  # `(T)(x)` parses as a call of `(T)`: it is a C cast
+            name = text(fn)[1:-1].strip()
         else:
             name = text(fn)
+        base = self.types.get(name, name)
+        if base in ELEMENT_TYPES and len(args) == 1:  # functional cast: float(x), T(0)
+            return self.convert(self.expr(args[0], state), dtype(ELEMENT_TYPES[base]))
         if name in SYNC_CALLS:
             raise self.fail("C2C101", f"{name}: threads of a block cooperate (reductions are lifted separately)", node)
         if name in ATOMICS:
@@ -417,6 +438,10 @@ class Lifter:
             return self.unary(_UNARY_CALLS[name], values[0], node, keep_int=name in ("abs", "max", "min"))
         if name in _BINARY_CALLS and len(values) == 2:
             return self.binary(_BINARY_CALLS[name], values[0], values[1], node, float_call=name.endswith("f"))
+        if name in _COMPOSED and len(values) == 1:
+            return _COMPOSED[name](self, values[0], node)
+        if name in _HALF_COMPARE and len(values) == 2:
+            return self.compare(_HALF_COMPARE[name], values[0], values[1])
         if name in ("fmaf", "__fmaf_rn", "fma", "__hfma") and len(values) == 3:
             return self.binary(Op.ADD, self.binary(Op.MUL, values[0], values[1], node), values[2], node)
         if name == "__saturatef" and len(values) == 1:
@@ -426,20 +451,37 @@ class Lifter:
             elem = dtype(VECTOR_TYPES[name[5:]][0])
             return Vec(tuple(Val(as_node(v, elem)) for v in values))
         if name in self.functions:
-            return self.inline(self.functions[name], values, node)
+            return self.inline(self.functions[name], values, node, state)
         raise self.fail("C2C108", f"call of unknown function {name!r}", node)
 
-    def inline(self, fn: FunctionDef, values: list[Value], node: TSNode) -> Value:
+    def inline(self, fn: FunctionDef, values: list[Value], node: TSNode, state: ThreadState) -> Value:
+        """Inline a device function; early `return v;` in branches fold into selects in program order."""
         if len(values) != len(fn.params):
             raise self.fail("C2C103", f"{fn.name} takes {len(fn.params)} arguments, {len(values)} given", node)
-        inner = ThreadState({}, ())
+        inner = ThreadState({}, state.conds)
         for p, v in zip(fn.params, values, strict=True):
             inner.env[p.name] = self.convert_decl(v, p.type, node) if self.types.get(p.type.base, p.type.base) in ELEMENT_TYPES else v
+        self.return_frames.append([])
         try:
             self.block(fn.body, inner)
+            result: Value = Val(Const(0, INT32))
         except _Return as r:
-            return r.value if r.value is not None else Val(Const(0, INT32))
-        return Val(Const(0, INT32))
+            result = r.value if r.value is not None else Val(Const(0, INT32))
+        finally:
+            frame = self.return_frames.pop()
+        ret_base = self.types.get(fn.return_type, fn.return_type)
+        want = dtype(ELEMENT_TYPES[ret_base]) if ret_base in ELEMENT_TYPES else None
+        exits = [conds[-1] for conds, _ in frame]
+        for k in range(len(frame) - 1, -1, -1):
+            conds, value = frame[k]
+            # an earlier return's negation is implied where this select is reached: leave it out
+            own = [c for c in conds[len(state.conds):] if not any(c == negate(e) for e in exits[:k])]
+            taken = own[0]
+            for c in own[1:]:
+                taken = conjunction(taken, c)
+            t = want or common_type(type_of(value), type_of(result))
+            result = Val(Select(taken.node, as_node(value, t), as_node(result, t)))
+        return self.convert(result, want) if want is not None and isinstance(result, (Idx, Val, Cond)) else result
 
     def cast_to(self, type_node: TSNode, value: Value, node: TSNode) -> Value:
         ctype, _ = parse_type(type_node.child_by_field_name("type"), type_node.child_by_field_name("declarator"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import BOOL, Binary, Cast, IndexValue, Node, Unary
+from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, IndexValue, Node, Unary
 from cuda2cann.ir.ops import Op
 
 INT32, INT64, UINT32, FLOAT32, FLOAT64 = (dtype(n) for n in ("int32", "int64", "uint32", "float32", "float64"))
@@ -73,6 +73,10 @@ def type_of(v: Value) -> DType:
 
 def as_node(v: Value, want: DType | None = None) -> Node:
     """The value as an IR node, converted to `want` (C conversion) when given."""
+    if isinstance(v, Idx) and isinstance(v.e, sx.Const):  # a literal: fold the conversion
+        t = want or v.type
+        value = float(v.e.value) if t.is_float else bool(v.e.value) if t.name == "bool" else v.e.value
+        return Const(value, t)
     if isinstance(v, Idx):
         node: Node = IndexValue(v.e, v.type)
     elif isinstance(v, (Val, Cond)):
