@@ -17,6 +17,15 @@ from cuda2cann.validate.spec import load_spec
 OPTIONS = ValidateOptions(cases=2, seed=5, devices=False, shrink=False)
 
 KERNELS = {
+    "rounding": """
+        __global__ void rounding(const float* x, float* f, float* c, float* r, float* e, float* t, float* p3, float* ps, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) {
+            float v = x[i] * 1000.0f;
+            f[i] = floorf(v); c[i] = ceilf(v); r[i] = roundf(v); e[i] = rintf(v); t[i] = truncf(v);
+            p3[i] = powf(x[i], 3.0f); ps[i] = powf(fabsf(x[i]), 0.5f);
+          }
+        }""",
     "rowscale": """
         __global__ void rowscale(const float* x, const float* s, const float* b, float* y, int rows, int cols) {
           int r = blockIdx.y * blockDim.y + threadIdx.y, c = blockIdx.x * blockDim.x + threadIdx.x;

@@ -26,6 +26,7 @@ API_DTYPES = {
 }
 _CMP = {Op.LT: "LT", Op.LE: "LE", Op.GT: "GT", Op.GE: "GE", Op.EQ: "EQ", Op.NE: "NE"}
 _SWAP = {Op.LT: Op.GT, Op.GT: Op.LT, Op.LE: Op.GE, Op.GE: Op.LE, Op.EQ: Op.EQ, Op.NE: Op.NE}
+_ROUNDING = {Op.FLOOR: "CAST_FLOOR", Op.CEIL: "CAST_CEIL", Op.ROUND: "CAST_ROUND", Op.RINT: "CAST_RINT", Op.TRUNC: "CAST_TRUNC"}
 _UNARY_API = {Op.EXP: "Exp", Op.LOG: "Ln", Op.SQRT: "Sqrt", Op.RSQRT: "Rsqrt", Op.RECIP: "Reciprocal", Op.ABS: "Abs"}
 _BINARY_API = {Op.ADD: "Add", Op.SUB: "Sub", Op.MUL: "Mul", Op.DIV: "Div", Op.MAX: "Max", Op.MIN: "Min"}
 #: src → dst casts available on A2 with the round mode that matches C's conversion
@@ -196,7 +197,22 @@ class Selector:
             self.emit("Adds", e, e, Scalar(_literal(1, t), t))
             one = self.emit("Duplicate", self.temp(t), Scalar(_literal(1, t), t))
             return self.emit("Div", e, one, e, comment="sigmoid(x) = 1/(1+exp(-x))")
+        if node.op in _ROUNDING and t.name in ("float32", "float16"):
+            return self.rounding(node.op, x, t)
         raise LowerError("C2C206", f"no AscendC lowering for {node.op.value} yet")
+
+    def rounding(self, op: Op, x: Tile, t: DType) -> Tile:
+        """floor/ceil/round/rint/trunc: Cast to int32 with the rounding mode and back, exact while |x| is below the
+        first float that is already an integer (2^23 for fp32, 2^10 for fp16); larger values, inf and NaN pass unchanged."""
+        as_int = self.emit("Cast", self.temp(dtype("int32")), x, extra=(f"AscendC::RoundMode::{_ROUNDING[op]}",))
+        back = self.cast(as_int, t) if t.name == "float32" else self.cast(self.cast(as_int, F32), t)
+        magnitude = self.emit("Abs", self.temp(t), x)
+        limit = 8388608.0 if t.name == "float32" else 1024.0
+        mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), magnitude, Scalar(_literal(limit, t), t),
+                         extra=("AscendC::CMPMODE::LT",), count="alignedCount")
+        self.notes.add(f"{op.value} computed by a rounding Cast to int32 and back where |x| < {limit:g}")
+        return self.emit("Select", self.temp(t), mask, back, x, extra=("AscendC::SELMODE::VSEL_TENSOR_TENSOR_MODE",),
+                         count="alignedCount", comment=f"{op.value}(x)")
 
     def binary(self, node: Binary) -> Operand:
         t = compute_type(node.dtype)
@@ -204,8 +220,13 @@ class Selector:
         if isinstance(a, Scalar) and isinstance(b, Scalar):
             return Scalar(_scalar_binary(node.op, a.expr, b.expr, t), t)
         if node.op not in _BINARY_API:
-            if node.op is Op.POW and isinstance(node.b, Const) and node.b.value == 2:
-                return self.emit("Mul", self.temp(t), a, a, comment="pow(x, 2) = x * x")
+            if node.op is Op.POW and isinstance(node.b, Const) and node.b.value in (2, 3, 4) and isinstance(a, Tile):
+                p = self.emit("Mul", self.temp(t), a, a, comment=f"pow(x, {node.b.value:g}) by repeated multiplication")
+                for _ in range(int(node.b.value) - 2):
+                    p = self.emit("Mul", self.temp(t), p, a)
+                return p
+            if node.op is Op.POW and isinstance(node.b, Const) and node.b.value == 0.5 and isinstance(a, Tile):
+                return self.emit("Sqrt", self.temp(t), a, comment="pow(x, 0.5) = sqrt(x)")
             raise LowerError("C2C207", f"no AscendC lowering for {node.op.value} yet")
         if isinstance(a, Tile) and isinstance(b, Tile):
             return self.emit(_BINARY_API[node.op], self.temp(t), a, b)
