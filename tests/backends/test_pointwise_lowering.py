@@ -17,6 +17,11 @@ from cuda2cann.validate.spec import load_spec
 OPTIONS = ValidateOptions(cases=2, seed=5, devices=False, shrink=False)
 
 KERNELS = {
+    "intmask": """
+        __global__ void intmask(const float* x, const int* m, float* y, float* z, float fill, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) { y[i] = m[i] != 0 ? x[i] : fill; z[i] = m[i] == 3 ? fill : x[i]; }
+        }""",
     "rounding": """
         __global__ void rounding(const float* x, float* f, float* c, float* r, float* e, float* t, float* p3, float* ps, int n) {
           int i = blockIdx.x * blockDim.x + threadIdx.x;

@@ -149,7 +149,6 @@ def test_hard_coded_block_size_is_recorded(tmp_path):
 
 @pytest.mark.parametrize(("body", "code", "fragment"), [
     ("__shared__ float s[32]; s[threadIdx.x] = x[0]; __syncthreads(); y[0] = s[0];", "C2C101", "shared memory"),
-    ("int i = blockIdx.x * blockDim.x + threadIdx.x; y[i] = x[i];", "C2C104", "no bounds guard"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[0] = x[i];", "C2C105", "same element"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = x[(int)x[i]];", "C2C106", "data-dependent index"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) atomicAdd(y, x[i]);", "C2C101", "atomic"),
@@ -264,3 +263,13 @@ def test_functional_casts_and_composed_math(tmp_path):
           if (i < n) y[i] = x[i] > T(0) ? log1pf(x[i]) : (T)(expm1f(x[i]));
         }""")
     assert store_lines(k) == ["y[i0] = select(gt(x[i0], 0.0), log(add(x[i0], 1.0)), sub(exp(x[i0]), 1.0))"]
+
+
+def test_kernel_without_guard_takes_the_launch_thread_count(tmp_path):
+    (k,) = lift(tmp_path, """
+        __global__ void k(const float* x, float* y) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          y[i] = x[i] * 3.0f;
+        }""")
+    op = k.lifted.operator
+    assert str(op.axes[0].extent) == "c2c_threads_x" and op.params[-1].name == "c2c_threads_x"

@@ -257,6 +257,9 @@ class Selector:
             return self.operand(Select(cond.a, a, Select(cond.b, a, b)))
         if not (isinstance(cond, Binary) and cond.op in COMPARE):
             raise LowerError("C2C208", "a select whose condition is not a comparison")
+        if _is_int_equality(cond, self):  # int32 Compare has EQ only: c != d ? a : b == c == d ? b : a
+            if cond.op is Op.NE:
+                return self.operand(Select(Binary(Op.EQ, cond.a, cond.b), b, a))
         mask = self.compare(cond)
         va, vb = self.operand(a), self.operand(b)
         if isinstance(va, Scalar):
@@ -272,11 +275,16 @@ class Selector:
             p, q, op = q, p, _SWAP[op]
         if isinstance(p, Scalar):
             p = self.tile(cond.a)
-        if p.dtype.name not in ("float16", "float32"):
-            raise LowerError("C2C209", f"AscendC Compare does not support {p.dtype.name} on Atlas A2")
+        if p.dtype.name not in ("float16", "float32") and not (p.dtype.name == "int32" and op is Op.EQ):
+            raise LowerError("C2C209", f"AscendC Compare does not support {_CMP[op]} on {p.dtype.name} on Atlas A2 "
+                             "(int32 compares for equality only)")
         mask = self.temp(dtype("uint8"), "mask")
         api = "CompareScalar" if isinstance(q, Scalar) else "Compare"
         return self.emit(api, mask, p, q, extra=(f"AscendC::CMPMODE::{_CMP[op]}",), count="alignedCount")
+
+
+def _is_int_equality(cond: Binary, selector: Selector) -> bool:
+    return cond.op in (Op.EQ, Op.NE) and compute_type(cond.a.dtype).name == "int32"
 
 
 def _literal(v: float | int | bool, t: DType) -> str:

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, PointwisePlan
-from cuda2cann.frontend.cuda.domain import LiftedKernel
+from cuda2cann.frontend.cuda.domain import LAUNCH_EXTENT_PREFIX, LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import ScalarParam, TensorParam, loads
 
@@ -31,8 +31,10 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
     lines += ["", "[symbols]"]
     n_syms = max(1, len(extent_syms))
     hi = MAX_ELEMENTS if n_syms == 1 else int(MAX_ELEMENTS ** (1 / n_syms)) * 2
+    block_x = lifted.block_requirements.get("x", 256)
     for name in sorted(extent_syms):
-        lines.append(f"{name} = {{ min = 1, max = {hi} }}")
+        step = f", multiple_of = {block_x}" if name.startswith(LAUNCH_EXTENT_PREFIX) else ""
+        lines.append(f"{name} = {{ min = {block_x if step else 1}, max = {hi}{step} }}")
     lines += ["", "[tensors]"]
     for p in op.tensors:
         indices = [s.index for s in op.stores if s.tensor == p.name]
@@ -50,7 +52,8 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
     grid, block = cuda_launch(lifted)
     total = str(plan.flat_extent)
     lines += ["", "[cuda]", f'source = "{os.path.relpath(cuda_source, spec_dir)}"', f'kernel = "{cuda_kernel}"',
-              f"args = {_list(p.name for p in op.params)}", f"grid = {_list(grid)}", f"block = {_list(block)}",
+              f"args = {_list(p.name for p in op.params if not p.name.startswith(LAUNCH_EXTENT_PREFIX))}",
+              f"grid = {_list(grid)}", f"block = {_list(block)}",
               "", "[ascendc]", f'source = "{plan.name}.cpp"', f'kernel = "{plan.name}"',
               f"args = {_list([*(t.name for t in plan.tensors), 'tiling'])}",
               f'block_dim = "{_block_dim(plan)}"', "", "[ascendc.tiling]"]
@@ -82,7 +85,8 @@ def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
     dims = [d for d in "xyz" if d in by_dim]
     default = {1: {"x": 256}, 2: {"x": 32, "y": 8}, 3: {"x": 16, "y": 4, "z": 4}}[len(dims)]
     block = [lifted.block_requirements.get(d, default.get(d, 1)) for d in "xyz"[:len(dims)]]
-    grid = [f"ceil_div(max({by_dim[d].extent}, 1), {b})" if d in by_dim else "1" for d, b in zip("xyz", block, strict=False)]
+    grid = [(f"{by_dim[d].extent} // {b}" if str(by_dim[d].extent).startswith(LAUNCH_EXTENT_PREFIX)
+             else f"ceil_div(max({by_dim[d].extent}, 1), {b})") if d in by_dim else "1" for d, b in zip("xyz", block, strict=False)]
     return grid, [str(b) for b in block]
 
 

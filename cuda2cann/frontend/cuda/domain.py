@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore
 from cuda2cann.frontend.cuda.values import Cond, Val, conjuncts
 from cuda2cann.ir import symbolic as sx
@@ -29,8 +30,11 @@ from cuda2cann.ir.nodes import (
     Unary,
     loads,
 )
+from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.ops import Op
 
+#: synthetic parameters of kernels without a bounds guard: the number of threads the CUDA launch starts per dimension
+LAUNCH_EXTENT_PREFIX = "c2c_threads_"
 THREAD_PREFIXES = ("threadIdx.", "blockIdx.", "blockDim.", "gridDim.", "nthreads.")
 AXIS_ORDER = ("gid.z", "gid.y", "gid.x")
 
@@ -154,9 +158,12 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
                 preds.append(c)
         bounds.update({lane: sx.const(width) for lane, width in lane_widths.items()})
         for v in axes_vars:
+            if v not in bounds and v.name.startswith("gid."):
+                # no guard: every launched thread writes, so the domain is the launch itself; the port takes the
+                # thread count as an explicit parameter (gridDim * blockDim of the CUDA launch)
+                bounds[v] = sx.sym(LAUNCH_EXTENT_PREFIX + v.name[-1], 0, None)
             if v not in bounds:
-                raise LiftError("C2C104", f"no bounds guard on {v.name.replace('gid.', 'the global thread id ')}: the "
-                                "domain would depend on the launch configuration", st.line)
+                raise LiftError("C2C104", f"no bounds guard on {v.name}: the domain is unknown", st.line)
             if v in extents and extents[v] != bounds[v]:
                 raise LiftError("C2C104", f"stores guarded by different bounds ({extents[v]} and {bounds[v]})", st.line)
             extents[v] = bounds[v]
@@ -185,6 +192,7 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     out_stores = [s for s in slots if s is not None]
     read = {ld.tensor for s in out_stores for ld in loads(s.value)}
     params = []
+    launch_extents = sorted({s.name for e in extents.values() for s in sx.free_symbols(e) if s.name.startswith(LAUNCH_EXTENT_PREFIX)})
     for p in lifter.kernel.params:
         if p.name in lifter.scalars:
             params.append(ScalarParam(p.name, lifter.scalars[p.name]))
@@ -193,11 +201,10 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
             dt = dt or next((s.value.dtype for s in out_stores if s.tensor == p.name), None)
             role = "inout" if p.name in read and p.name in written else "output" if p.name in written else "input"
             if dt is None:
-                from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES
-                from cuda2cann.ir.dtypes import dtype
                 base = lifter.types.get(p.type.base, p.type.base)
                 dt = dtype(VECTOR_TYPES.get(base, (ELEMENT_TYPES.get(base, "float32"),))[0])
             params.append(TensorParam(p.name, dt, role))
+    params += [ScalarParam(name, dtype("int64")) for name in launch_extents]
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
     op = Operator(name, tuple(params), axes, tuple(out_stores), _classify(out_stores, axes), Span(first[0], first[1], last[1]))
     return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
