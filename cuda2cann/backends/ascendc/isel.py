@@ -26,6 +26,8 @@ API_DTYPES = {
 }
 _CMP = {Op.LT: "LT", Op.LE: "LE", Op.GT: "GT", Op.GE: "GE", Op.EQ: "EQ", Op.NE: "NE"}
 _SWAP = {Op.LT: Op.GT, Op.GT: Op.LT, Op.LE: Op.GE, Op.GE: Op.LE, Op.EQ: Op.EQ, Op.NE: Op.NE}
+#: Abramowitz & Stegun 7.1.26 coefficients a1..a5 of erf(x) ~ 1 - (a1 t + ... + a5 t^5) exp(-x^2)
+_AS_7_1_26 = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
 _ROUNDING = {Op.FLOOR: "CAST_FLOOR", Op.CEIL: "CAST_CEIL", Op.ROUND: "CAST_ROUND", Op.RINT: "CAST_RINT", Op.TRUNC: "CAST_TRUNC"}
 _UNARY_API = {Op.EXP: "Exp", Op.LOG: "Ln", Op.SQRT: "Sqrt", Op.RSQRT: "Rsqrt", Op.RECIP: "Reciprocal", Op.ABS: "Abs"}
 _BINARY_API = {Op.ADD: "Add", Op.SUB: "Sub", Op.MUL: "Mul", Op.DIV: "Div", Op.MAX: "Max", Op.MIN: "Min"}
@@ -197,9 +199,38 @@ class Selector:
             self.emit("Adds", e, e, Scalar(_literal(1, t), t))
             one = self.emit("Duplicate", self.temp(t), Scalar(_literal(1, t), t))
             return self.emit("Div", e, one, e, comment="sigmoid(x) = 1/(1+exp(-x))")
+        if node.op is Op.ERF and t.name == "float32":
+            return self.erf(x, t)
         if node.op in _ROUNDING and t.name in ("float32", "float16"):
             return self.rounding(node.op, x, t)
         raise LowerError("C2C206", f"no AscendC lowering for {node.op.value} yet")
+
+    def erf(self, x: Tile, t: DType) -> Tile:
+        """erf has no identity over the vector instructions: Abramowitz & Stegun 7.1.26 (a public-domain rational
+        approximation, |error| <= 1.5e-7, below CUDA's own 2-ulp erff at the tolerances used), made odd with a select:
+        erf(|x|) = 1 - (a1 t + ... + a5 t^5) exp(-x^2), t = 1 / (1 + p |x|)."""
+        one = Scalar(_literal(1, t), t)
+        z = self.emit("Abs", self.temp(t), x)
+        tt = self.emit("Muls", self.temp(t), z, Scalar(_literal(0.3275911, t), t))
+        self.emit("Adds", tt, tt, one)
+        ones = self.emit("Duplicate", self.temp(t), one)
+        self.emit("Div", tt, ones, tt)
+        poly = self.emit("Muls", self.temp(t), tt, Scalar(_literal(_AS_7_1_26[-1], t), t))
+        for a in reversed(_AS_7_1_26[:-1]):  # Horner: (((a5 t + a4) t + a3) t + a2) t + a1, then * t
+            self.emit("Adds", poly, poly, Scalar(_literal(a, t), t))
+            self.emit("Mul", poly, poly, tt)
+        sq = self.emit("Mul", self.temp(t), z, z)
+        self.emit("Muls", sq, sq, Scalar(_literal(-1, t), t))
+        self.emit("Exp", sq, sq)
+        self.emit("Mul", poly, poly, sq)
+        self.emit("Muls", poly, poly, Scalar(_literal(-1, t), t))
+        self.emit("Adds", poly, poly, one)  # erf(|x|)
+        neg = self.emit("Muls", self.temp(t), poly, Scalar(_literal(-1, t), t))
+        mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), x, Scalar(_literal(0, t), t),
+                         extra=("AscendC::CMPMODE::LT",), count="alignedCount")
+        self.notes.add("erf approximated by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7)")
+        return self.emit("Select", self.temp(t), mask, neg, poly, extra=("AscendC::SELMODE::VSEL_TENSOR_TENSOR_MODE",),
+                         count="alignedCount", comment="erf(x) = sign(x) * erf(|x|)")
 
     def rounding(self, op: Op, x: Tile, t: DType) -> Tile:
         """floor/ceil/round/rint/trunc: Cast to int32 with the rounding mode and back, exact while |x| is below the

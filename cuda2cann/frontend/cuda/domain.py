@@ -13,6 +13,7 @@ from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore
 from cuda2cann.frontend.cuda.values import Cond, Val, conjuncts
 from cuda2cann.ir import symbolic as sx
+from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.nodes import (
     Axis,
     Binary,
@@ -30,7 +31,6 @@ from cuda2cann.ir.nodes import (
     Unary,
     loads,
 )
-from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.ops import Op
 
 #: synthetic parameters of kernels without a bounds guard: the number of threads the CUDA launch starts per dimension
