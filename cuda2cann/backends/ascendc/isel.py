@@ -288,9 +288,8 @@ class Selector:
             return self.operand(Select(cond.a, a, Select(cond.b, a, b)))
         if not (isinstance(cond, Binary) and cond.op in COMPARE):
             raise LowerError("C2C208", "a select whose condition is not a comparison")
-        if _is_int_equality(cond, self):  # int32 Compare has EQ only: c != d ? a : b == c == d ? b : a
-            if cond.op is Op.NE:
-                return self.operand(Select(Binary(Op.EQ, cond.a, cond.b), b, a))
+        if _is_int_equality(cond) and cond.op is Op.NE:  # int32 Compare has EQ only: c != d ? a : b == c == d ? b : a
+            return self.operand(Select(Binary(Op.EQ, cond.a, cond.b), b, a))
         mask = self.compare(cond)
         va, vb = self.operand(a), self.operand(b)
         if isinstance(va, Scalar):
@@ -314,7 +313,7 @@ class Selector:
         return self.emit(api, mask, p, q, extra=(f"AscendC::CMPMODE::{_CMP[op]}",), count="alignedCount")
 
 
-def _is_int_equality(cond: Binary, selector: Selector) -> bool:
+def _is_int_equality(cond: Binary) -> bool:
     return cond.op in (Op.EQ, Op.NE) and compute_type(cond.a.dtype).name == "int32"
 
 
