@@ -101,8 +101,8 @@ def _fmt(x: float | None) -> str:
 @click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; mirrors SRC. Must not be inside SRC.")
 @click.option("--validate", "run_validation", is_flag=True, help="Run every translated operator through the harness.")
-@click.option("--soc", type=click.Choice(sorted(profiles())), default=DEFAULT_SOC, show_default=True,
-              help="Ascend SoC the operators are planned for (UB size, core count).")
+@click.option("--soc", type=click.Choice(sorted(profiles())), default=None,
+              help="Ascend SoC the operators are planned for (UB size, core count). [default: Ascend910B2, or tool.cuda2cann.soc]")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report as JSON (schema cuda2cann.translate/1) to this file.")
 @click.option("--cases", type=click.IntRange(min=0), default=None, help="With --validate: random cases per operator.")
@@ -111,9 +111,9 @@ def _fmt(x: float | None) -> str:
               help="Folder searched for #include \"...\" (repeatable; the file's own folder always is).")
 @click.option("-D", "--define", "defines", multiple=True, metavar="NAME[=VALUE]",
               help="Preprocessor define for #if/#ifdef (repeatable).")
-@click.option("--template-dtype", "template_dtypes", multiple=True, default=("float",), show_default=True,
-              help="Instantiate templated kernels without a launch site for this type (repeatable).")
-def translate(src: Path, out: Path, run_validation: bool, soc: str, json_path: Path | None, cases: int | None,
+@click.option("--template-dtype", "template_dtypes", multiple=True,
+              help="Instantiate templated kernels without a launch site for this type (repeatable). [default: float]")
+def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_path: Path | None, cases: int | None,
               seed: int | None, includes: tuple[Path, ...], defines: tuple[str, ...], template_dtypes: tuple[str, ...]) -> None:
     """Translate the CUDA kernels of SRC (a file or a tree) into AscendC operators under OUT.
 
@@ -122,11 +122,20 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str, json_path: P
     given), 1 when a validation mismatched or errored, 2 for usage errors. Unported kernels are listed
     with their finding and do not change the exit status.
     """
+    from cuda2cann.config import ConfigError, load_config
     from cuda2cann.translate import FrontendOptions, TranslateUsageError, translate_tree, write_report
     from cuda2cann.validate.harness import ValidateOptions
 
+    try:
+        config = load_config(src)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if config.soc is not None and config.soc not in profiles():
+        raise click.UsageError(f"{config.path}: tool.cuda2cann.soc: unknown SoC {config.soc!r}")
+    soc = soc or config.soc or DEFAULT_SOC
     options = ValidateOptions(cases=cases, seed=seed, soc=soc, devices=True)
-    frontend = FrontendOptions(tuple(includes), _parse_defines(defines), tuple(template_dtypes))
+    frontend = FrontendOptions((*config.include, *includes), (*config.defines, *_parse_defines(defines)),
+                               tuple(template_dtypes) or config.template_dtypes or ("float",))
     try:
         records = translate_tree(src, out, soc=soc, validate=run_validation, options=options, frontend=frontend)
     except TranslateUsageError as exc:
@@ -184,6 +193,11 @@ def explain(target: str, soc: str) -> None:
     path = Path(path_text)
     if not path.is_file():
         raise click.UsageError(f"{path}: no such file")
-    text, ok = explain_target(path, kernel or None, soc)
+    from cuda2cann.config import ConfigError, load_config
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    text, ok = explain_target(path, kernel or None, soc, config.include, dict(config.defines))
     click.echo(text)
     sys.exit(0 if ok else 1)

@@ -11,9 +11,10 @@ from cuda2cann.ir.printer import format_operator
 from cuda2cann.validate.soc import soc_profile
 
 
-def explain_target(path: Path, kernel: str | None, soc: str) -> tuple[str, bool]:
+def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple[Path, ...] = (),
+                   defines: dict[str, str] | None = None) -> tuple[str, bool]:
     """Text for each kernel of `path` (or just `kernel`), and whether all of them translate."""
-    tu = analyse_file(path)
+    tu = analyse_file(path, include_dirs, defines)
     chosen = [k for k in tu.kernels if kernel in (None, k.name)]
     if not chosen:
         names = ", ".join(k.name for k in tu.kernels) or "none"

@@ -17,6 +17,19 @@ from cuda2cann.validate.spec import load_spec
 OPTIONS = ValidateOptions(cases=2, seed=5, devices=False, shrink=False)
 
 KERNELS = {
+    "pairs": """
+        #include <cuda_fp16.h>
+        #include <cuda_bf16.h>
+        __global__ void pairs(const __half2* a, const __half2* b, __half2* c, int n2) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n2) c[i] = __hadd2(__hmul2(a[i], b[i]), a[i]);
+        }""",
+    "bf16": """
+        #include <cuda_bf16.h>
+        __global__ void bf16(const __nv_bfloat16* p, const __nv_bfloat16* r, __nv_bfloat16* q, float* f, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) { q[i] = __hmul(__hadd(p[i], r[i]), p[i]); f[i] = __bfloat162float(p[i]) * 0.5f; }
+        }""",
     "intmask": """
         __global__ void intmask(const float* x, const int* m, float* y, float* z, float fill, int n) {
           int i = blockIdx.x * blockDim.x + threadIdx.x;

@@ -177,6 +177,8 @@ class Selector:
 
     def unary(self, node: Unary) -> Operand:
         t = compute_type(node.dtype)
+        if t.name == "bfloat16":
+            return self.cast(self.operand(Unary(node.op, Cast(node.x, F32))), t)
         x = self.operand(node.x)
         if isinstance(x, Scalar):
             raise LowerError("C2C206", f"{node.op.value} of a scalar (compute it on the host)")
@@ -247,6 +249,8 @@ class Selector:
 
     def binary(self, node: Binary) -> Operand:
         t = compute_type(node.dtype)
+        if t.name == "bfloat16":  # no bf16 vector arithmetic on A2: compute in fp32, round once (correctly rounded)
+            return self.cast(self.operand(Binary(node.op, Cast(node.a, F32), Cast(node.b, F32))), t)
         a, b = self.operand(node.a), self.operand(node.b)
         if isinstance(a, Scalar) and isinstance(b, Scalar):
             return Scalar(_scalar_binary(node.op, a.expr, b.expr, t), t)

@@ -113,6 +113,15 @@ _COMPOSED: dict[str, Callable] = {
     "__float2int_rd": lambda self, x, n: self.convert(self.unary(Op.FLOOR, x, n), INT32),
     "__float2int_ru": lambda self, x, n: self.convert(self.unary(Op.CEIL, x, n), INT32),
 }
+#: paired half (half2 / bfloat162) intrinsics: lane-wise ops, lane access and construction
+_HALF2_BINARY = {"__hadd2": Op.ADD, "__hsub2": Op.SUB, "__hmul2": Op.MUL, "__h2div": Op.DIV, "__hmax2": Op.MAX, "__hmin2": Op.MIN}
+_HALF2_LANES: dict[str, tuple[int | None, str | None]] = {
+    "__low2half": (0, None), "__high2half": (1, None), "__low2float": (0, "float32"), "__high2float": (1, "float32"),
+    "__half22float2": (None, "float32"), "__low2bfloat16": (0, None), "__high2bfloat16": (1, None),
+    "__bfloat1622float2": (None, "float32"),
+}
+_HALF2_BUILD = {"__floats2half2_rn": "float16", "__float2half2_rn": "float16", "__halves2half2": "float16",
+                "__float22half2_rn": "float16", "__floats2bfloat162_rn": "bfloat16", "__halves2bfloat162": "bfloat16"}
 _HALF_COMPARE = {"__hgt": Op.GT, "__hlt": Op.LT, "__hge": Op.GE, "__hle": Op.LE, "__heq": Op.EQ, "__hne": Op.NE}
 _IDENTITY_CALLS = frozenset({"__ldg", "__ldcs", "__ldca", "__ldcg", "__ldlu"})
 _BINOPS = {"+": Op.ADD, "-": Op.SUB, "*": Op.MUL, "/": Op.DIV, "%": Op.MOD}
@@ -438,6 +447,16 @@ class Lifter:
             return self.unary(_UNARY_CALLS[name], values[0], node, keep_int=name in ("abs", "max", "min"))
         if name in _BINARY_CALLS and len(values) == 2:
             return self.binary(_BINARY_CALLS[name], values[0], values[1], node, float_call=name.endswith("f"))
+        if name in _HALF2_BINARY and len(values) == 2:
+            return self.binary(_HALF2_BINARY[name], values[0], values[1], node)
+        if name in _HALF2_LANES and len(values) == 1 and isinstance(values[0], Vec):
+            lane, to = _HALF2_LANES[name]
+            picked = values[0].lanes if lane is None else (values[0].lanes[lane],)
+            converted = tuple(self.convert(v, dtype(to)) if to else v for v in picked)
+            return converted[0] if lane is not None else Vec(converted)
+        if name in _HALF2_BUILD:
+            lanes = values * 2 if len(values) == 1 else values
+            return Vec(tuple(self.convert(v, dtype(_HALF2_BUILD[name])) for v in lanes))
         if name in _COMPOSED and len(values) == 1:
             return _COMPOSED[name](self, values[0], node)
         if name in _HALF_COMPARE and len(values) == 2:
