@@ -42,13 +42,18 @@ def test_non_spec_file_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "not a spec file" in result.output
 
 
-def test_cuda_file_is_reported_unported(tmp_path):
-    (tmp_path / "k.cu").write_text("__global__ void k() {}\n")
-    result = invoke("validate", str(tmp_path / "k.cu"), "--json", str(tmp_path / "r.json"))
-    assert result.exit_code == 0
+def test_cuda_file_is_translated_then_validated(tmp_path):
+    (tmp_path / "k.cu").write_text("__global__ void scale(const float* x, float* y, int n) {\n"
+                                   "  int i = blockIdx.x * blockDim.x + threadIdx.x;\n  if (i < n) y[i] = 2.0f * x[i];\n}\n"
+                                   "__global__ void reduce(float* y) { __shared__ float s[32]; __syncthreads(); y[0] = s[0]; }\n")
+    result = invoke("validate", str(tmp_path / "k.cu"), "--cases", "1", "--json", str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
     doc = json.loads((tmp_path / "r.json").read_text())
     jsonschema.validate(doc, SCHEMA)
-    assert doc["summary"]["unported"] == 1
+    assert doc["summary"]["equivalent"] == 1 and doc["summary"]["unported"] == 1
+    unported = next(r for r in doc["results"] if r["status"] == "unported")
+    assert "reduce: C2C101" in unported["message"]
+    assert list(tmp_path.iterdir()) == [tmp_path / "k.cu", tmp_path / "r.json"]  # nothing written next to the source
 
 
 def test_invalid_spec_is_an_error_result_with_exit_1(tmp_path):
