@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
 from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Param, Select, Unary
 from cuda2cann.ir.ops import COMPARE, Op
@@ -349,5 +348,3 @@ def _power_of_two(expr: str) -> bool:
     import math
     return v > 0 and math.log2(v).is_integer()
 
-
-__all__ = ["Instr", "LowerError", "Scalar", "Selector", "Tile", "compute_type", "sx"]

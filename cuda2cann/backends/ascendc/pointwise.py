@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.backends.ascendc.isel import Instr, LowerError, Selector, Tile, c_type, compute_type
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Selector, Tile, c_type
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
-from cuda2cann.ir.nodes import Operator, ScalarParam, TensorParam, loads
+from cuda2cann.ir.nodes import Operator, ScalarParam, TensorParam, loads, walk
 from cuda2cann.validate.soc import SocProfile
 
 BUFFER_NUM = 2
@@ -134,7 +134,7 @@ def plan_pointwise(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan:
     if broadcast:
         plan.layout, plan.rows, plan.cols = "rows", sx.smax(op.axes[0].extent, 0), sx.smax(op.axes[1].extent, 0)
         plan.row_inputs, plan.row_scalars = list(row_inputs.values()), row_scalars
-    if any(n.dtype.name == "float64" for s in op.stores for n in _walk_nodes(s.value)):
+    if any(n.dtype.name == "float64" for s in op.stores for n in walk(s.value)):
         plan.notes.append("double-precision arithmetic of the CUDA source is computed in fp32 (the 910B vector unit has no fp64)")
     return plan
 
@@ -158,11 +158,6 @@ def _broadcast_kinds(op: Operator, broadcast_loads: list) -> dict[str, str]:
             raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] is neither a row vector ({col}) nor a per-row value ({row})")
         kinds[ld.tensor] = kind
     return kinds
-
-
-def _walk_nodes(node):
-    from cuda2cann.ir.nodes import walk
-    return walk(node)
 
 
 def _index_c(op: Operator, scalars: list[ScalarParam]):
@@ -241,5 +236,3 @@ def _allocate(instrs: list[Instr], fixed: set[str]) -> list[Instr]:
 def _class_name(name: str) -> str:
     return "".join(part.capitalize() or "_" for part in name.split("_"))
 
-
-__all__ = ["PointwisePlan", "compute_type", "plan_pointwise"]

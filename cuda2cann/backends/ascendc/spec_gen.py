@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, PointwisePlan
+from cuda2cann.backends.ascendc.pointwise import PointwisePlan
 from cuda2cann.frontend.cuda.domain import LAUNCH_EXTENT_PREFIX, LiftedKernel
 from cuda2cann.ir import symbolic as sx
-from cuda2cann.ir.nodes import ScalarParam, TensorParam, loads
+from cuda2cann.ir.nodes import loads
 
 MAX_ELEMENTS = 300_000
 
@@ -93,5 +93,3 @@ def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
 def _list(items) -> str:
     return "[" + ", ".join(f'"{x}"' for x in items) + "]"
 
-
-__all__ = ["ALIGN_ELEMS", "ScalarParam", "TensorParam", "generate_spec"]

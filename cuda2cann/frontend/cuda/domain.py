@@ -18,7 +18,6 @@ from cuda2cann.ir.nodes import (
     Axis,
     Binary,
     Cast,
-    Const,
     IndexValue,
     Load,
     Node,
@@ -206,7 +205,8 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
             params.append(TensorParam(p.name, dt, role))
     params += [ScalarParam(name, dtype("int64")) for name in launch_extents]
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
-    op = Operator(name, tuple(params), axes, tuple(out_stores), _classify(out_stores, axes), Span(first[0], first[1], last[1]))
+    # every operator this solver builds is pointwise: cooperative kernels were refused (C2C101) while lifting
+    op = Operator(name, tuple(params), axes, tuple(out_stores), "pointwise", Span(first[0], first[1], last[1]))
     return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
 
 
@@ -299,10 +299,3 @@ def _check_injective(index: sx.Expr, axes: tuple[Axis, ...], line: int) -> None:
         if not sx.proves_le(span, k):
             raise LiftError("C2C105", f"store index {index} may write one element from two points of the domain", line)
         span = sx.mul(k, extent)
-
-
-def _classify(stores: list[Store], axes: tuple[Axis, ...]) -> str:
-    return "pointwise"
-
-
-__all__ = ["Const", "LiftedKernel", "build_operator"]

@@ -38,7 +38,7 @@ from cuda2cann.frontend.cuda.values import (
 )
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import BOOL, Binary, Const, Load, Param, Select, Span, Unary
+from cuda2cann.ir.nodes import BOOL, Binary, Const, Load, Param, Select, Unary
 from cuda2cann.ir.ops import Op
 
 BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
@@ -748,4 +748,3 @@ Lifter.EXPRESSIONS = {
     "update_expression": Lifter.e_update, "pointer_expression": Lifter.e_pointer, "comma_expression": Lifter.e_comma,
     "true": lambda self, n, s: Cond(Const(True, BOOL)), "false": lambda self, n, s: Cond(Const(False, BOOL)),
 }
-_SPAN = Span  # re-exported for the domain solver
