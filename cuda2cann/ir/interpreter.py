@@ -13,8 +13,8 @@ import numpy as np
 
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, bf16_to_float32, float32_to_bf16
-from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Operator, Param, Select, Unary
-from cuda2cann.ir.ops import NUMPY
+from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Operator, Param, Reduce, Select, Unary
+from cuda2cann.ir.ops import NUMPY, Op
 
 
 class InterpreterError(RuntimeError):
@@ -101,7 +101,27 @@ class Interpreter:
                 return np.where(self.value(c), self.value(a), self.value(b))
             case Cast(x=x, type=t):
                 return self._cast(self.value(x), x.dtype, t)
+            case Reduce():
+                return self.reduce(node)
         raise InterpreterError(f"cannot evaluate node {type(node).__name__}")
+
+    def reduce(self, node: Reduce) -> np.ndarray:
+        """Evaluate the body on a (points x extent) grid and combine along the reduction axis."""
+        ints = {k: v for k, v in self.env.items() if isinstance(v, int)}
+        extent = max(0, int(sx.evaluate(node.extent, ints)))
+        saved = dict(self.env)
+        points = next((np.asarray(v).shape[0] for v in self.env.values() if isinstance(v, np.ndarray)), 1)
+        self.env = {k: (v[:, None] if isinstance(v, np.ndarray) else v) for k, v in self.env.items()}
+        self.env[node.axis] = np.arange(extent, dtype=np.int64)[None, :]
+        try:
+            body = np.broadcast_to(self.value(node.body), (points, extent))
+        finally:
+            self.env = saved
+        ufunc = {Op.ADD: np.add, Op.MUL: np.multiply, Op.MAX: np.fmax, Op.MIN: np.fmin}[node.op]
+        identity = {Op.ADD: 0, Op.MUL: 1, Op.MAX: -np.inf, Op.MIN: np.inf}[node.op]
+        if extent == 0:
+            return np.full(points, identity).astype(_compute_type(node.dtype))
+        return self._round(ufunc.reduce(body.astype(_compute_type(node.dtype)), axis=1), node.dtype)
 
     @staticmethod
     def _round(v: np.ndarray, dt: DType) -> np.ndarray:

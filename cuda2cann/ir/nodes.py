@@ -171,6 +171,38 @@ class Cast(Node):
         return (self.x,)
 
 
+REDUCE_OPS = frozenset({Op.ADD, Op.MAX, Op.MIN, Op.MUL})
+
+
+@dataclass(frozen=True, slots=True)
+class Reduce(Node):
+    """`reduce(op, k < extent) body`: combines `body` over the reduction symbol `axis` in [0, extent).
+
+    The combination order is unspecified (only associative-safe ops are allowed); `type` is the
+    accumulation dtype (fp16/bf16 inputs accumulate in fp32, as CUDA kernels usually do).
+    """
+
+    op: Op
+    axis: str
+    extent: sx.Expr
+    body: Node
+    type: DType
+
+    def __post_init__(self) -> None:
+        if self.op not in REDUCE_OPS:
+            raise IRError(f"{self.op.value} is not a reduction op (use one of {sorted(o.value for o in REDUCE_OPS)})")
+        if self.body.dtype != self.type:
+            raise IRError(f"reduce body is {self.body.dtype.name} but accumulates in {self.type.name}; insert a Cast")
+
+    @property
+    def dtype(self) -> DType:
+        return self.type
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return (self.body,)
+
+
 @dataclass(frozen=True, slots=True)
 class Axis:
     """One dimension of the iteration domain: symbol `name` ranges over [0, extent)."""

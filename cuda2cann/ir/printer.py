@@ -1,7 +1,7 @@
 """Text form of the operator IR, one line per store (what `cuda2cann explain` prints)."""
 from __future__ import annotations
 
-from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Operator, Param, ScalarParam, Select, TensorParam, Unary
+from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Operator, Param, Reduce, ScalarParam, Select, TensorParam, Unary
 
 
 def format_node(node: Node) -> str:
@@ -22,6 +22,8 @@ def format_node(node: Node) -> str:
             return f"select({format_node(c)}, {format_node(a)}, {format_node(b)})"
         case Cast(x=x, type=t):
             return f"{t.name}({format_node(x)})"
+        case Reduce(op=op, axis=k, extent=e, body=b):
+            return f"reduce_{op.value}({k} < {e}: {format_node(b)})"
     raise TypeError(f"unknown node {type(node).__name__}")
 
 

@@ -97,3 +97,21 @@ def test_lifted_corpus_kernels_agree_with_their_cuda_originals(name):
         for t in spec.outputs:
             c = compare_arrays(expected.outputs[t.name].ravel(), got[t.name], t.dtype, policy_for(t.dtype))
             assert c.ok, f"{name} {case.describe()}: {c.message}"
+
+
+def test_row_reduction_node():
+    from cuda2cann.ir.nodes import Reduce
+    from cuda2cann.ir.printer import format_node
+    c = sx.sym("C", 0, None)
+    k = sx.sym("k", 0, None)
+    body = Binary(Op.MUL, Load("x", I0 * c + k, F32), Load("x", I0 * c + k, F32))
+    red = Reduce(Op.ADD, "k", c, body, F32)
+    o = Operator("sumsq", (TensorParam("x", F32, "input"), TensorParam("y", F32, "output"), ScalarParam("C", I32)),
+                 (Axis("i0", N),), (Store("y", I0, Reduce(Op.MAX, "k", c, Load("x", I0 * c + k, F32), F32)),
+                                    Store("y", I0 + N, red)), "row")
+    x = np.arange(6, dtype=np.float32)
+    y = run(o, {"x": x, "y": np.zeros(4, np.float32)}, {"n": 2, "C": 3})["y"]
+    assert y.tolist() == [2.0, 5.0, 0 + 1 + 4, 9 + 16 + 25]
+    assert format_node(red) == "reduce_add(k < C: mul(x[C*i0 + k], x[C*i0 + k]))"
+    with pytest.raises(Exception, match="not a reduction op"):
+        Reduce(Op.SUB, "k", c, body, F32)

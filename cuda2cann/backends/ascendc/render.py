@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from cuda2cann.backends.ascendc.isel import Instr, Scalar, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, PointwisePlan
+from cuda2cann.backends.ascendc.row_reduce import OUT_BATCH, RowReducePlan
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import ScalarParam, TensorParam
 from cuda2cann.templates_dir import render
@@ -29,7 +30,7 @@ def render_instr(ins: Instr, sliced: frozenset[str] = frozenset(), count: str = 
     return f"AscendC::{ins.api}({', '.join(args)});"
 
 
-def _host_params(plan: PointwisePlan) -> tuple[str, str]:
+def _host_params(plan: PointwisePlan | RowReducePlan) -> tuple[str, str]:
     params, args = [], []
     for p in plan.op.params:
         if isinstance(p, TensorParam):
@@ -40,15 +41,17 @@ def _host_params(plan: PointwisePlan) -> tuple[str, str]:
     return ", ".join(params), ", ".join(args)
 
 
-def render_operator(plan: PointwisePlan) -> dict[str, str]:
+def render_operator(plan: PointwisePlan | RowReducePlan) -> dict[str, str]:
     """File name → content for one operator."""
     host_params, host_args = _host_params(plan)
     rows = plan.layout == "rows"
     sliced = frozenset(plan.per_row_tiles) if rows else frozenset()
     ctx = {"plan": plan, "buffer_num": BUFFER_NUM, "align_elems": ALIGN_ELEMS, "host_params": host_params, "host_args": host_args,
-           "render_instr": lambda ins: render_instr(ins, sliced, "nc" if rows else "count"),
-           "total_c": sx.to_c(plan.flat_extent), "rows_c": sx.to_c(plan.rows), "cols_c": sx.to_c(plan.cols)}
-    kernel = "ascendc/rowwise_kernel.cpp.j2" if rows else "ascendc/pointwise_kernel.cpp.j2"
+           "render_instr": lambda ins: render_instr(ins, sliced, "count" if plan.layout == "flat" else "nc"),
+           "total_c": sx.to_c(plan.flat_extent) if plan.layout == "flat" else "", "rows_c": sx.to_c(plan.rows),
+           "cols_c": sx.to_c(plan.cols), "out_batch": OUT_BATCH}
+    kernel = {"rows": "ascendc/rowwise_kernel.cpp.j2", "flat": "ascendc/pointwise_kernel.cpp.j2",
+              "row_reduce": "ascendc/row_reduce_kernel.cpp.j2"}[plan.layout]
     return {
         f"{plan.name}.cpp": render(kernel, **ctx),
         f"{plan.name}_tiling.h": render("ascendc/tiling.h.j2", **ctx),

@@ -50,14 +50,14 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
             lo, hi_s = (-4.0, 4.0) if s.dtype.is_float else (-100, 100)
             lines.append(f'{s.name} = {{ dtype = "{s.dtype.name}", min = {lo}, max = {hi_s} }}')
     grid, block = cuda_launch(lifted)
-    total = str(plan.flat_extent)
+    total = str(plan.flat_extent) if plan.layout == "flat" else ""
     lines += ["", "[cuda]", f'source = "{os.path.relpath(cuda_source, spec_dir)}"', f'kernel = "{cuda_kernel}"',
               f"args = {_list(p.name for p in op.params if not p.name.startswith(LAUNCH_EXTENT_PREFIX))}",
               f"grid = {_list(grid)}", f"block = {_list(block)}",
               "", "[ascendc]", f'source = "{plan.name}.cpp"', f'kernel = "{plan.name}"',
               f"args = {_list([*(t.name for t in plan.tensors), 'tiling'])}",
               f'block_dim = "{_block_dim(plan)}"', "", "[ascendc.tiling]"]
-    if plan.layout == "rows":
+    if plan.layout in ("rows", "row_reduce"):
         lines += [f'c2cRows = ["uint32_t", "{plan.rows}"]', f'c2cCols = ["uint32_t", "{plan.cols}"]']
     else:
         lines.append(f'totalLength = ["uint32_t", "{total}"]')
@@ -68,7 +68,7 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
 
 def _block_dim(plan: PointwisePlan) -> str:
     """The same core count the generated host tiling function computes."""
-    if plan.layout == "rows":
+    if plan.layout in ("rows", "row_reduce"):
         return f"max(1, min(cores, {plan.rows}))"
     return f"max(1, min(cores, ceil_div({plan.flat_extent}, {plan.tile_elems})))"
 

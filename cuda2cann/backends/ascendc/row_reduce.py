@@ -1,0 +1,156 @@
+"""Lowering plan for row reductions: `out[r] = g(reduce_{c < C} f(x[r, c], ...))`.
+
+Rows are split over the cores. Each row streams through UB in chunks of `chunk_elems`: f is computed
+by the pointwise instruction selector, combined element-wise into an accumulator tile (Add / Max), and
+the accumulator is collapsed with ReduceSum / ReduceMax once per row; a row that fits one chunk is a
+single pass. min is max of the negation (exact). The per-row result is read by the scalar unit, g is
+applied there, and a batch of results goes back to GM with one DataCopyPad.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type, compute_type
+from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
+from cuda2cann.frontend.cuda.domain import LiftedKernel
+from cuda2cann.ir import symbolic as sx
+from cuda2cann.ir.dtypes import dtype
+from cuda2cann.ir.nodes import Binary, Const, Node, Operator, Param, Reduce, ScalarParam, TensorParam, Unary, loads, walk
+from cuda2cann.ir.ops import Op
+from cuda2cann.validate.soc import SocProfile
+
+F32 = dtype("float32")
+MAX_CHUNK_ELEMS = 8192
+OUT_BATCH = 256  # row results gathered in UB before one copy out
+
+
+@dataclass
+class RowReducePlan:
+    op: Operator
+    name: str
+    class_name: str
+    rows: sx.Expr
+    cols: sx.Expr
+    tensors: list[TensorArg]
+    inputs: list[Tile]
+    row_inputs: list[Tile]
+    row_scalars: list[tuple[str, str, str]]
+    scalars: list[ScalarParam]
+    instrs: list[Instr]
+    temps: list[Tile]
+    body: Tile
+    reduce_api: str
+    negate: bool
+    identity: str
+    acc_type: str
+    output: str
+    out_ctype: str
+    finish: str
+    chunk_elems: int
+    soc: SocProfile
+    ub_bytes: int
+    notes: list[str] = field(default_factory=list)
+    layout: str = "row_reduce"
+
+    @property
+    def tiling_fields(self) -> list[tuple[str, str]]:
+        return [("uint32_t", "c2cRows"), ("uint32_t", "c2cCols"), *((c_type(s.dtype), s.name) for s in self.scalars)]
+
+    @property
+    def uses_compare(self) -> bool:
+        return any(i.api in ("Compare", "CompareScalar", "Select") for i in self.instrs)
+
+    @property
+    def work_elems(self) -> int:
+        return 2 * ((self.chunk_elems + 63) // 64) + 64  # ReduceMax keeps value and index per 256-byte repeat
+
+
+def _single_reduce(value: Node) -> Reduce:
+    found = [n for n in walk(value) if isinstance(n, Reduce)]
+    if len(found) != 1:
+        raise LowerError("C2C213", f"a row reduction needs exactly one reduce per output, found {len(found)}")
+    return found[0]
+
+
+def _finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str]) -> str:
+    """g(red) as a scalar C expression (only + - * / max min of scalars)."""
+    if value == red:
+        return var
+    match value:
+        case Const(value=v, type=t):
+            return f"static_cast<{c_type(compute_type(t))}>({float(v) if t.is_float else int(v)!r})"
+        case Param(name=n):
+            return scalar_names[n]
+        case Binary(op=op, a=a, b=b) if op in (Op.ADD, Op.SUB, Op.MUL, Op.DIV):
+            sym = {Op.ADD: "+", Op.SUB: "-", Op.MUL: "*", Op.DIV: "/"}[op]
+            return f"({_finish_expr(a, red, var, scalar_names)} {sym} {_finish_expr(b, red, var, scalar_names)})"
+        case Unary(op=Op.NEG, x=x):
+            return f"(-{_finish_expr(x, red, var, scalar_names)})"
+    from cuda2cann.ir.nodes import Cast, IndexValue
+    if isinstance(value, Cast):
+        return f"static_cast<{c_type(compute_type(value.type))}>({_finish_expr(value.x, red, var, scalar_names)})"
+    if isinstance(value, IndexValue) and not sx.free_symbols(value.index) - {sx.sym(n, 0, None) for n in scalar_names}:
+        return f"static_cast<{c_type(value.type)}>({sx.to_c(sx.substitute(value.index, {n: sx.sym(v) for n, v in scalar_names.items()}))})"
+    raise LowerError("C2C213", "only + - * / of scalars may follow the reduction (computed on the scalar unit)")
+
+
+def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
+    op = lifted.operator
+    if len(op.axes) != 1 or len(op.stores) != 1:
+        raise LowerError("C2C213", "row reductions are lowered for one output over one row axis")
+    (store,) = op.stores
+    row = sx.sym(op.axes[0].name, 0, None)
+    if store.index != row:
+        raise LowerError("C2C213", f"the reduction result is stored at {store.index}, not at the row index {row}")
+    red = _single_reduce(store.value)
+    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
+        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
+    k, cols = sx.sym(red.axis, 0, None), red.extent
+    streamed, row_vectors, per_row = set(), set(), set()
+    for ld in loads(red.body):
+        if ld.index == sx.add(sx.mul(row, cols), k):
+            streamed.add(ld.tensor)
+        elif ld.index == k:
+            row_vectors.add(ld.tensor)
+        elif ld.index == row:
+            per_row.add(ld.tensor)
+        else:
+            raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] in a row reduction is neither the row, a row vector nor a per-row value")
+    tensors = [p for p in op.params if isinstance(p, TensorParam)]
+    scalars = [p for p in op.params if isinstance(p, ScalarParam)]
+    inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted(streamed)}
+    row_inputs = {t: Tile(f"{t}Row", op.param(t).dtype) for t in sorted(row_vectors)}
+    row_scalars = [(t, f"{t}Val", op.param(t).dtype.ascendc) for t in sorted(per_row)]
+    names = {s.name: f"tiling_.{s.name}" for s in scalars}
+    selector = Selector({**inputs, **row_inputs}, names, _index_c(op, scalars),
+                        scalar_loads={t: (var, op.param(t).dtype) for t, var, _ in row_scalars})
+    body = selector.operand(red.body)
+    if not isinstance(body, Tile):
+        raise LowerError("C2C213", "the reduced expression does not depend on the row's elements")
+    if body.dtype.name != "float32":
+        body = selector.cast(body, F32)
+    negate = red.op is Op.MIN
+    if negate:  # min(x) = -max(-x), exact
+        body = selector.emit("Muls", selector.temp(F32), body, Scalar("-1.0f", F32))
+    fixed = {t.name for t in (*inputs.values(), *row_inputs.values())}
+    instrs = _allocate(selector.instrs, fixed | {body.name})
+    temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
+                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
+    out = op.param(store.tensor)
+    per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in (*inputs.values(), *row_inputs.values()))
+    per_elem += sum(t.dtype.itemsize for t in temps if t.name != body.name) + 4 + 4 + 1  # body, accumulator, slack
+    chunk = min(MAX_CHUNK_ELEMS, ((soc.ub_usable - 8 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
+    if chunk < ALIGN_ELEMS:
+        raise LowerError("C2C211", "the row reduction's buffers do not fit the UB")
+    finish = _finish_expr(store.value, red, "reduced", names)
+    if negate:
+        finish = finish.replace("reduced", "(-reduced)")
+    plan = RowReducePlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
+                         [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(inputs.values()),
+                         list(row_inputs.values()), row_scalars, scalars, instrs, temps, body,
+                         "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum", negate,
+                         "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f", "float", store.tensor, out.dtype.ascendc,
+                         finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes))
+    if negate:
+        plan.notes.append("min computed as -max(-x)")
+    return plan
