@@ -15,7 +15,7 @@ from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, Tensor
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Binary, Const, Node, Operator, Param, Reduce, ScalarParam, TensorParam, Unary, loads, walk
+from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Node, Operator, Param, Reduce, ScalarParam, TensorParam, Unary, loads, walk
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile
 
@@ -86,7 +86,6 @@ def _finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str
             return f"({_finish_expr(a, red, var, scalar_names)} {sym} {_finish_expr(b, red, var, scalar_names)})"
         case Unary(op=Op.NEG, x=x):
             return f"(-{_finish_expr(x, red, var, scalar_names)})"
-    from cuda2cann.ir.nodes import Cast, IndexValue
     if isinstance(value, Cast):
         return f"static_cast<{c_type(compute_type(value.type))}>({_finish_expr(value.x, red, var, scalar_names)})"
     if isinstance(value, IndexValue) and not sx.free_symbols(value.index) - {sx.sym(n, 0, None) for n in scalar_names}:
@@ -115,7 +114,8 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
         elif ld.index == row:
             per_row.add(ld.tensor)
         else:
-            raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] in a row reduction is neither the row, a row vector nor a per-row value")
+            raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] in a row reduction is neither the row, a row vector "
+                             "nor a per-row value")
     tensors = [p for p in op.params if isinstance(p, TensorParam)]
     scalars = [p for p in op.params if isinstance(p, ScalarParam)]
     inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted(streamed)}
