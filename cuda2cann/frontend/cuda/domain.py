@@ -22,6 +22,7 @@ from cuda2cann.ir.nodes import (
     Load,
     Node,
     Operator,
+    Reduce,
     ScalarParam,
     Select,
     Span,
@@ -29,6 +30,7 @@ from cuda2cann.ir.nodes import (
     TensorParam,
     Unary,
     loads,
+    walk,
 )
 from cuda2cann.ir.ops import Op
 
@@ -48,6 +50,8 @@ class LiftedKernel:
     #: blockDim values the index arithmetic assumes (e.g. {"x": 256})
     block_requirements: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the CUDA kernel declares `extern __shared__` memory (its launch needs dynamic shared bytes)
+    uses_dynamic_shared: bool = False
 
 
 def _is_axis_symbol(s: sx.Sym) -> bool:
@@ -205,8 +209,9 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
             params.append(TensorParam(p.name, dt, role))
     params += [ScalarParam(name, dtype("int64")) for name in launch_extents]
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
-    # every operator this solver builds is pointwise: cooperative kernels were refused (C2C101) while lifting
-    op = Operator(name, tuple(params), axes, tuple(out_stores), "pointwise", Span(first[0], first[1], last[1]))
+    reduces = any(isinstance(n, Reduce) for s in out_stores for n in walk(s.value))
+    op = Operator(name, tuple(params), axes, tuple(out_stores), "reduction" if reduces else "pointwise",
+                  Span(first[0], first[1], last[1]))
     return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
 
 
@@ -250,6 +255,9 @@ def _rename(node: Node, renames: dict, line: int) -> Node:
             return Select(_rename(c, renames, line), _rename(a, renames, line), _rename(b, renames, line))
         case Cast(x=x, type=t):
             return Cast(_rename(x, renames, line), t)
+        case Reduce(op=op, axis=k, extent=e, body=b, type=t):
+            _check_thread_free(e, line, "reduction extent")
+            return Reduce(op, k, sx.substitute(e, renames), _rename(b, renames, line), t)
     return node
 
 

@@ -28,6 +28,7 @@ from cuda2cann.frontend.cuda.values import (
     Ptr,
     Val,
     Value,
+    ValueKindError,
     Vec,
     as_node,
     common_type,
@@ -184,7 +185,7 @@ class Lifter:
         handler = self.STATEMENTS.get(node.type)
         if handler is None:
             raise self.fail("C2C102", f"unsupported statement {node.type.replace('_', ' ')}", node)
-        handler(self, node, state)
+        getattr(self, handler)(node, state)
 
     def s_compound(self, node: TSNode, state: ThreadState) -> None:
         outer = set(state.env)
@@ -332,14 +333,17 @@ class Lifter:
     def s_ignore(self, node: TSNode, state: ThreadState) -> None:
         return None
 
-    STATEMENTS: ClassVar[dict[str, Callable]] = {}
+    STATEMENTS: ClassVar[dict[str, str]] = {}
 
     # ------------------------------------------------------------ expressions
     def expr(self, node: TSNode, state: ThreadState) -> Value:
         handler = self.EXPRESSIONS.get(node.type)
         if handler is None:
             raise self.fail("C2C103", f"unsupported expression {node.type.replace('_', ' ')}: {text(node)[:60]!r}", node)
-        return handler(self, node, state)
+        try:
+            return getattr(self, handler)(node, state)
+        except ValueKindError as exc:
+            raise self.fail("C2C103", f"{exc}: {text(node)[:60]!r}", node) from None
 
     def condition(self, node: TSNode, state: ThreadState) -> Cond:
         if node.type == "condition_clause":
@@ -702,11 +706,14 @@ class Lifter:
             return self.load(arg, arg.offset, node, state)
         raise self.fail("C2C103", f"unsupported pointer expression {text(node)!r}", node)
 
+    def e_bool(self, node: TSNode, state: ThreadState) -> Value:
+        return Cond(Const(node.type == "true", BOOL))
+
     def e_comma(self, node: TSNode, state: ThreadState) -> Value:
         self.expr(node.child_by_field_name("left"), state)
         return self.expr(node.child_by_field_name("right"), state)
 
-    EXPRESSIONS: ClassVar[dict[str, Callable]] = {}
+    EXPRESSIONS: ClassVar[dict[str, str]] = {}
 
 
 def _is_bare_return(node: TSNode) -> bool:
@@ -735,16 +742,16 @@ def _is_total_threads(step: sx.Expr, start: sx.Expr) -> bool:
     return isinstance(step, sx.Sym) and step.name == "nthreads." + start.name[-1]
 
 
-Lifter.STATEMENTS = {
-    "compound_statement": Lifter.s_compound, "expression_statement": Lifter.s_expression, "declaration": Lifter.s_declaration,
-    "if_statement": Lifter.s_if, "for_statement": Lifter.s_for, "return_statement": Lifter.s_return,
-    "comment": Lifter.s_ignore, "preproc_call": Lifter.s_ignore, "pragma": Lifter.s_ignore,
+Lifter.STATEMENTS = {  # node type -> method name (looked up on the instance, so subclasses can override)
+    "compound_statement": "s_compound", "expression_statement": "s_expression", "declaration": "s_declaration",
+    "if_statement": "s_if", "for_statement": "s_for", "return_statement": "s_return",
+    "comment": "s_ignore", "preproc_call": "s_ignore", "pragma": "s_ignore",
 }
 Lifter.EXPRESSIONS = {
-    "number_literal": Lifter.e_number, "identifier": Lifter.e_identifier, "field_expression": Lifter.e_field,
-    "parenthesized_expression": Lifter.e_paren, "subscript_expression": Lifter.e_subscript, "call_expression": Lifter.e_call,
-    "cast_expression": Lifter.e_cast, "unary_expression": Lifter.e_unary, "binary_expression": Lifter.e_binary,
-    "conditional_expression": Lifter.e_conditional, "assignment_expression": Lifter.e_assignment,
-    "update_expression": Lifter.e_update, "pointer_expression": Lifter.e_pointer, "comma_expression": Lifter.e_comma,
-    "true": lambda self, n, s: Cond(Const(True, BOOL)), "false": lambda self, n, s: Cond(Const(False, BOOL)),
+    "number_literal": "e_number", "identifier": "e_identifier", "field_expression": "e_field",
+    "parenthesized_expression": "e_paren", "subscript_expression": "e_subscript", "call_expression": "e_call",
+    "cast_expression": "e_cast", "unary_expression": "e_unary", "binary_expression": "e_binary",
+    "conditional_expression": "e_conditional", "assignment_expression": "e_assignment",
+    "update_expression": "e_update", "pointer_expression": "e_pointer", "comma_expression": "e_comma",
+    "true": "e_bool", "false": "e_bool",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cuda2cann.frontend.cuda.cooperative import CooperativeLifter, lane_conditions_removed
 from cuda2cann.frontend.cuda.domain import LiftedKernel, build_operator
 from cuda2cann.frontend.cuda.kernels import FunctionDef, LaunchSite, function_defs, launch_sites, type_aliases
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError
@@ -60,6 +61,14 @@ def _instantiations(k: FunctionDef, launches: list[LaunchSite], defaults: tuple[
     return [dict(zip(k.template_params, args, strict=True)) for args in unique]
 
 
+INTERNAL_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, NameError)
+
+
+def _internal(k: FunctionDef, line: int, targs: dict[str, str], exc: Exception) -> KernelOutcome:
+    return KernelOutcome(k.name, line, code="C2C199", template_args=targs,
+                         message=f"internal error while lifting ({type(exc).__name__}: {exc}); please report it")
+
+
 def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed, targs: dict[str, str], file: str,
               aliases: dict[str, str]) -> KernelOutcome:
     line = pre.origin(k.node.start_point[0] + 1)[1]
@@ -68,13 +77,31 @@ def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed,
     if broken is not None:
         return KernelOutcome(k.name, pre.origin(broken.start_point[0] + 1)[1], code="C2C002", template_args=targs,
                              message="the kernel does not parse cleanly here (unexpanded macro or syntax the parser does not know)")
-    try:
-        lifter = Lifter(k, device, file, {**aliases, **targs})
+    line_map = lambda ln: (pre.origin(ln)[0], pre.origin(ln)[1], pre.origin(ln)[1])  # noqa: E731
+
+    def attempt(cls: type[Lifter]) -> KernelOutcome:
+        lifter = cls(k, device, file, {**aliases, **targs})
         lifter.run()
-        lifted = build_operator(lifter, name, file, lambda ln: (pre.origin(ln)[0], pre.origin(ln)[1], pre.origin(ln)[1]))
+        if isinstance(lifter, CooperativeLifter):
+            lifter.check_lane_results()
+            for st in lifter.stores:
+                st.conds = lane_conditions_removed(st.conds)
+        lifted = build_operator(lifter, name, file, line_map)
+        lifted.uses_dynamic_shared = getattr(lifter, "uses_dynamic_shared", False)
         return KernelOutcome(k.name, line, lifted, template_args=targs)
+
+    try:
+        try:
+            return attempt(Lifter)
+        except LiftError as exc:
+            if exc.code not in ("C2C101", "C2C102"):
+                raise
+            first = exc
+        try:  # threads cooperate: try the reduction idioms; report whichever finding is more specific
+            return attempt(CooperativeLifter)
+        except LiftError as exc:
+            raise (exc if (exc.line, exc.message) != (first.line, first.message) else first) from None
     except LiftError as exc:
         return KernelOutcome(k.name, pre.origin(exc.line)[1], code=exc.code, message=exc.message, template_args=targs)
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:  # a bug of ours: still a finding
-        return KernelOutcome(k.name, line, code="C2C199", template_args=targs,
-                             message=f"internal error while lifting ({type(exc).__name__}: {exc}); please report it")
+    except INTERNAL_ERRORS as exc:  # a bug of ours: still a finding
+        return _internal(k, line, targs, exc)

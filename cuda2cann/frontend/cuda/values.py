@@ -61,6 +61,10 @@ _FLOAT_RANK = {"float64": 3, "float32": 2, "float16": 1, "bfloat16": 1}
 _NEGATE = {Op.LT: Op.GE, Op.GE: Op.LT, Op.GT: Op.LE, Op.LE: Op.GT, Op.EQ: Op.NE, Op.NE: Op.EQ}
 
 
+class ValueKindError(TypeError):
+    """A value of the wrong kind (a pointer, a vector, a partial reduction) used where a scalar is needed."""
+
+
 def type_of(v: Value) -> DType:
     if isinstance(v, Idx):
         return v.type
@@ -68,7 +72,7 @@ def type_of(v: Value) -> DType:
         return v.node.dtype
     if isinstance(v, Cond):
         return BOOL
-    raise TypeError(f"{type(v).__name__} has no scalar type")
+    raise ValueKindError(f"a {type(v).__name__} value has no scalar type here")
 
 
 def as_node(v: Value, want: DType | None = None) -> Node:
@@ -82,7 +86,7 @@ def as_node(v: Value, want: DType | None = None) -> Node:
     elif isinstance(v, (Val, Cond)):
         node = v.node
     else:
-        raise TypeError(f"a {type(v).__name__} cannot be used as a scalar value")
+        raise ValueKindError(f"a {type(v).__name__} value cannot be used as a scalar here")
     if want is not None and node.dtype != want:
         node = Cast(node, want)
     return node
