@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cuda2cann.backends.ascendc.isel import LowerError  # noqa: E402
-from cuda2cann.backends.ascendc.pointwise import plan_pointwise  # noqa: E402
+from cuda2cann.backends.ascendc.planner import plan_operator  # noqa: E402
 from cuda2cann.backends.ascendc.render import render_operator  # noqa: E402
 from cuda2cann.frontend.cuda.translation_unit import analyse_file  # noqa: E402
 from cuda2cann.translate import translate_tree  # noqa: E402
@@ -46,7 +46,7 @@ def translation_ms(path: Path) -> dict[str, float]:
             continue
         t0 = time.perf_counter()
         try:
-            render_operator(plan_pointwise(k.lifted, soc))
+            render_operator(plan_operator(k.lifted, soc))
         except LowerError:
             continue
         out[k.lifted.operator.name] = (lift_s + time.perf_counter() - t0) * 1e3

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cuda2cann.backends.ascendc.isel import LowerError
-from cuda2cann.backends.ascendc.pointwise import plan_pointwise
+from cuda2cann.backends.ascendc.planner import plan_operator
 from cuda2cann.backends.ascendc.render import render_operator
 from cuda2cann.frontend.cuda.translation_unit import analyse_file
 from cuda2cann.ir.printer import format_operator
@@ -28,12 +28,14 @@ def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple
             continue
         parts += ["--- lifted IR", format_operator(k.lifted.operator)]
         try:
-            plan = plan_pointwise(k.lifted, soc_profile(soc))
+            plan = plan_operator(k.lifted, soc_profile(soc))
         except LowerError as exc:
             parts.append(f"unported: {exc.code}: {exc.message}")
             ok = False
             continue
-        parts += ["--- plan", f"class pointwise on {soc}: {plan.flat_extent} elements, tiles of {plan.tile_elems}, "
+        size = f"{plan.flat_extent} elements, tiles of {plan.tile_elems}" if plan.layout != "row_reduce" else \
+            f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}"
+        parts += ["--- plan", f"class {k.lifted.operator.op_class} ({plan.layout} layout) on {soc}: {size}, "
                   f"{plan.ub_bytes} B of UB, {len(plan.instrs)} vector instructions per tile"]
         parts += [f"note: {n}" for n in plan.notes]
         files = render_operator(plan)

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cuda2cann.backends.ascendc.isel import LowerError
-from cuda2cann.backends.ascendc.pointwise import plan_pointwise
 from cuda2cann.backends.ascendc.render import render_operator
-from cuda2cann.backends.ascendc.row_reduce import plan_row_reduce
 from cuda2cann.backends.ascendc.spec_gen import generate_spec
 from cuda2cann.frontend.cuda.preprocess import PreprocessError
 from cuda2cann.frontend.cuda.translation_unit import KernelOutcome, analyse_file
@@ -104,8 +102,7 @@ def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, val
         return KernelRecord(str(path), k.name, None, "unported", findings=[_finding(k.code, k.message, path, k.line)])
     op = k.lifted.operator
     try:
-        planner = plan_row_reduce if op.op_class == "reduction" else plan_pointwise
-        plan = planner(k.lifted, soc_profile(soc))
+        plan = plan_operator(k.lifted, soc_profile(soc))
     except LowerError as exc:
         return KernelRecord(str(path), k.name, op.op_class, "unported", findings=[_finding(exc.code, exc.message, path, k.line)])
     target = out_dir / op.name

@@ -1,0 +1,17 @@
+"""Choose the lowering of a lifted operator by its class."""
+from __future__ import annotations
+
+from cuda2cann.backends.ascendc.isel import LowerError
+from cuda2cann.backends.ascendc.pointwise import PointwisePlan, plan_pointwise
+from cuda2cann.backends.ascendc.row_reduce import RowReducePlan, plan_row_reduce
+from cuda2cann.frontend.cuda.domain import LiftedKernel
+from cuda2cann.validate.soc import SocProfile
+
+PLANNERS = {"pointwise": plan_pointwise, "reduction": plan_row_reduce}
+
+
+def plan_operator(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan | RowReducePlan:
+    planner = PLANNERS.get(lifted.operator.op_class)
+    if planner is None:
+        raise LowerError("C2C213", f"no AscendC lowering for the {lifted.operator.op_class} class yet")
+    return planner(lifted, soc)
