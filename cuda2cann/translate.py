@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cuda2cann.backends.ascendc.isel import LowerError
+from cuda2cann.backends.ascendc.planner import plan_operator
 from cuda2cann.backends.ascendc.render import render_operator
 from cuda2cann.backends.ascendc.spec_gen import generate_spec
 from cuda2cann.frontend.cuda.preprocess import PreprocessError
