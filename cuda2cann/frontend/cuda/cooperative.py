@@ -61,6 +61,8 @@ class CooperativeLifter(Lifter):
         self.uses_dynamic_shared = False
         #: reduced values complete in lane 0 only (after __shfl_down_sync): storing them needs `threadIdx.x == 0`
         self.lane0_only: set = set()
+        #: during a tree step: (shared array, index) -> marker value of that lane's slot
+        self.tree_reads: dict = {}
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -100,6 +102,8 @@ class CooperativeLifter(Lifter):
         if not isinstance(shared, Shared):
             return super().e_subscript(node, state)
         index = self.expr(node.child_by_field_name("indices").named_children[0], state)
+        if self.tree_reads and isinstance(index, Idx) and (shared.name, index.e) in self.tree_reads:
+            return self.tree_reads[(shared.name, index.e)]
         if shared.reduced is not None and isinstance(index, Idx) and index.e == sx.const(0):
             return shared.reduced
         raise self.fail("C2C101", f"read of shared memory {text(node)!r} outside a recognised reduction", node)
@@ -192,13 +196,37 @@ class CooperativeLifter(Lifter):
         update = stmt.child_by_field_name("consequence")
         update = update.named_children[0] if update.type == "compound_statement" else update
         update = update.named_children[0] if update.type == "expression_statement" else update
-        op, target = _tree_update(update, var)
+        op, target = self.tree_update(update, s, sub)
         shared = state.env.get(target)
         if op is None or not isinstance(shared, Shared) or shared.partial is None:
             raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials", update)
         if shared.partial.op is not op or (shared.partial.lanes == "block") != whole_block:
             raise self.fail("C2C101", "the tree combines with another op or over other lanes than the partials", update)
         state.env[target] = Shared(target, reduced=self.finish(shared.partial, update))
+
+    def tree_update(self, update: TSNode, s: sx.Expr, sub: ThreadState) -> tuple[Op | None, str]:
+        """Evaluate one tree step with markers for sh[tid] and sh[tid + s]: (op, sh) when it combines exactly those two."""
+        if update.type != "assignment_expression" or update.child_by_field_name("left").type != "subscript_expression":
+            return None, ""
+        left = update.child_by_field_name("left")
+        name = text(left.child_by_field_name("argument"))
+        if not isinstance(sub.env.get(name), Shared):
+            return None, ""
+        own, partner = Val(Param("__own", F32)), Val(Param("__partner", F32))
+        self.tree_reads = {(name, TID): own, (name, sx.add(TID, s)): partner}
+        try:
+            index = self.expr(left.child_by_field_name("indices").named_children[0], sub)
+            right = self.expr(update.child_by_field_name("right"), sub)
+            op_text = update.child_by_field_name("operator").type
+            value = right if op_text == "=" else self.binary({"+=": Op.ADD}.get(op_text, Op.SUB), own, right, update)
+        finally:
+            self.tree_reads = {}
+        if not (isinstance(index, Idx) and index.e == TID and isinstance(value, Val) and isinstance(value.node, Binary)):
+            return None, ""
+        combined = value.node
+        if combined.op in (Op.ADD, Op.MAX, Op.MIN) and {combined.a, combined.b} == {own.node, partner.node}:
+            return combined.op, name
+        return None, ""
 
     def shuffle(self, var: str, stmt: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
         stmt = stmt.named_children[0] if stmt.type == "expression_statement" else stmt
@@ -258,34 +286,7 @@ def _accumulation(new: Value, marker: Val):
     return new.node.op, f
 
 
-_COMBINE = {"+=": Op.ADD}
 _COMBINE_CALLS = {"fmaxf": Op.MAX, "fmax": Op.MAX, "max": Op.MAX, "fminf": Op.MIN, "fmin": Op.MIN, "min": Op.MIN}
-
-
-def _tree_update(update: TSNode, var: str) -> tuple[Op | None, str]:
-    """`sh[tid] += sh[tid + s]` or `sh[tid] = fmaxf(sh[tid], sh[tid + s])` → (op, sh)."""
-    if update.type != "assignment_expression":
-        return None, ""
-    left, right = update.child_by_field_name("left"), update.child_by_field_name("right")
-    op_text = update.child_by_field_name("operator").type
-    squash = lambda n: text(n).replace(" ", "")  # noqa: E731
-    if left.type != "subscript_expression":
-        return None, ""
-    name = text(left.child_by_field_name("argument"))
-    own, partner = f"{name}[threadIdx.x]", {f"{name}[threadIdx.x+{var}]", f"{name}[{var}+threadIdx.x]"}
-    if squash(left) != own:
-        return None, ""
-    if op_text in _COMBINE and squash(right) in partner:
-        return _COMBINE[op_text], name
-    if op_text == "=" and right.type == "call_expression" and text(right.child_by_field_name("function")) in _COMBINE_CALLS:
-        args = [squash(a) for a in right.child_by_field_name("arguments").named_children]
-        if len(args) == 2 and own in args and (set(args) - {own}) <= partner:
-            return _COMBINE_CALLS[text(right.child_by_field_name("function"))], name
-    if op_text == "=" and right.type == "binary_expression" and text(right.child_by_field_name("operator")) == "+":
-        args = {squash(right.child_by_field_name("left")), squash(right.child_by_field_name("right"))}
-        if own in args and args - {own} <= partner:
-            return Op.ADD, name
-    return None, ""
 
 
 def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
