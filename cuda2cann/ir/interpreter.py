@@ -106,13 +106,15 @@ class Interpreter:
         raise InterpreterError(f"cannot evaluate node {type(node).__name__}")
 
     def reduce(self, node: Reduce) -> np.ndarray:
-        """Evaluate the body on a (points x extent) grid and combine along the reduction axis."""
+        """Evaluate the body on a (points x extent) grid and combine along the reduction axis (nests too)."""
         ints = {k: v for k, v in self.env.items() if isinstance(v, int)}
         extent = max(0, int(sx.evaluate(node.extent, ints)))
         saved = dict(self.env)
-        points = next((np.asarray(v).shape[0] for v in self.env.values() if isinstance(v, np.ndarray)), 1)
-        self.env = {k: (v[:, None] if isinstance(v, np.ndarray) else v) for k, v in self.env.items()}
-        self.env[node.axis] = np.arange(extent, dtype=np.int64)[None, :]
+        arrays = {k: np.asarray(v) for k, v in self.env.items() if isinstance(v, np.ndarray)}
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+        flat = {k: np.broadcast_to(a, shape).reshape(-1, 1) for k, a in arrays.items()}
+        points = int(np.prod(shape)) if shape else 1
+        self.env = {**self.env, **flat, node.axis: np.arange(extent, dtype=np.int64)[None, :]}
         try:
             body = np.broadcast_to(self.value(node.body), (points, extent))
         finally:
@@ -120,8 +122,10 @@ class Interpreter:
         ufunc = {Op.ADD: np.add, Op.MUL: np.multiply, Op.MAX: np.fmax, Op.MIN: np.fmin}[node.op]
         identity = {Op.ADD: 0, Op.MUL: 1, Op.MAX: -np.inf, Op.MIN: np.inf}[node.op]
         if extent == 0:
-            return np.full(points, identity).astype(_compute_type(node.dtype))
-        return self._round(ufunc.reduce(body.astype(_compute_type(node.dtype)), axis=1), node.dtype)
+            out = np.full(points, identity).astype(_compute_type(node.dtype))
+        else:
+            out = self._round(ufunc.reduce(body.astype(_compute_type(node.dtype)), axis=1), node.dtype)
+        return out.reshape(shape) if shape else out.reshape(())
 
     @staticmethod
     def _round(v: np.ndarray, dt: DType) -> np.ndarray:

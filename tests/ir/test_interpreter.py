@@ -67,7 +67,8 @@ def test_negative_extent_is_an_empty_domain():
 
 
 CORPUS = Path(__file__).resolve().parents[2] / "op_corpus"
-POINTWISE = ["vector_add", "saxpy", "gelu_tanh", "silu_half", "clamp_int32", "leaky_relu", "dequant_int8", "bias_add_2d"]
+POINTWISE = ["vector_add", "saxpy", "gelu_tanh", "silu_half", "clamp_int32", "leaky_relu", "dequant_int8", "bias_add_2d",
+             "row_sum", "row_max_warp", "softmax_rows"]
 
 
 @pytest.mark.parametrize("name", POINTWISE)

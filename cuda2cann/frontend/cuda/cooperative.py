@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node as TSNode
 
+from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError, ThreadState
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node
@@ -63,6 +64,8 @@ class CooperativeLifter(Lifter):
         self.lane0_only: set = set()
         #: during a tree step: (shared array, index) -> marker value of that lane's slot
         self.tree_reads: dict = {}
+        #: row-element axis per extent: loops over the same row share it
+        self.row_axes: dict = {}
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -150,31 +153,44 @@ class CooperativeLifter(Lifter):
         return super().s_for(node, state)
 
     def strided(self, var: str, cond: TSNode, body: TSNode, sub: ThreadState, state: ThreadState, lanes: str) -> None:
-        """`for (c = tid; c < n; c += lanes) acc = acc op f(c)`: acc becomes a partial over k < n."""
-        self.axis_counter += 1
-        k = sx.sym(f"k{self.axis_counter}", 0, None)
-        sub.env[var] = Idx(k)
-        guard = self.condition(cond, sub)
-        if guard.index is None or guard.index[0] is not Op.LT or guard.index[1] != k:
+        """`for (c = tid; c < n; c += lanes) { acc = acc op f(c); y[row * n + c] = g(c); }`.
+
+        Accumulators become partials over a fresh reduction axis; stores write the row's elements along the
+        row-element axis of extent n (one symbol per extent, so later loops over the row see earlier stores).
+        """
+        probe = ThreadState(dict(sub.env), sub.conds)
+        probe.env[var] = Idx(sx.sym("__c", 0, None))
+        guard = self.condition(cond, probe)
+        if guard.index is None or guard.index[0] is not Op.LT or guard.index[1] != sx.sym("__c", 0, None):
             raise self.fail("C2C101", "a block-strided loop must be bounded by `c < extent`", cond)
         extent = guard.index[2]
-        markers = {}
-        for name, v in list(sub.env.items()):
-            if isinstance(v, Val) and name != var:
-                markers[name] = Val(Param(f"__acc_{name}", v.node.dtype))
-                sub.env[name] = markers[name]
-        stores_before = len(self.stores)
-        self.statement(body, sub)
-        if len(self.stores) != stores_before:
-            raise self.fail("C2C101", "stores inside a block-strided loop (row programs are not lifted yet)", body)
-        for name, marker in markers.items():
-            new = sub.env.get(name)
-            if new == marker:
-                continue
-            op, f = _accumulation(new, marker)
-            if op is None:
-                raise self.fail("C2C101", f"{name} is updated in the strided loop in a way that is not an associative accumulation", body)
-            state.env[name] = Partial(op, k.name, extent, f, as_node(state.env[name], f.dtype), lanes)
+        axis = self.row_axes.setdefault(extent, sx.sym(f"itc{len(self.row_axes) + 1}", 0, None))
+        sub.env[var] = Idx(axis)
+        guard = self.condition(cond, sub)
+        mark = len(self.stores)
+        real = ThreadState(dict(sub.env), (*sub.conds, guard))
+        self.statement(body, real)
+        real_stores = self.stores[mark:]
+        del self.stores[mark:]
+        changed = [n for n, v in sub.env.items() if isinstance(v, Val) and n != var and real.env.get(n) != v]
+        markers = {n: Val(Param(f"__acc_{n}", sub.env[n].node.dtype)) for n in changed}
+        probe = ThreadState({**sub.env, **markers}, (*sub.conds, guard))
+        self.statement(body, probe)
+        probe_stores = self.stores[mark:]
+        del self.stores[mark:]
+        marker_nodes = {m.node for m in markers.values()}
+        if any(any(n in marker_nodes for n in walk(st.value.node)) for st in probe_stores):
+            raise self.fail("C2C101", "a store of a running accumulation depends on the order the lanes visit the row", body)
+        self.stores.extend(real_stores)
+        for name in changed:
+            op, f = _accumulation(probe.env.get(name), markers[name])
+            if op is None or any(n in marker_nodes for n in walk(f)):
+                raise self.fail("C2C101", f"{name} is updated in the strided loop in a way that is not an associative accumulation",
+                                body)
+            self.axis_counter += 1
+            k = sx.sym(f"k{self.axis_counter}", 0, None)
+            state.env[name] = Partial(op, k.name, extent, rename_axes(f, {axis: k}, 0), as_node(sub.env[name], f.dtype), lanes)
+        state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var})
 
     def halving(self, var: str, start: Value, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
         """A loop whose variable halves down to 1: a shared-memory tree or a shuffle butterfly."""

@@ -59,9 +59,11 @@ def _is_axis_symbol(s: sx.Sym) -> bool:
 
 
 def _axis_key(s: sx.Sym) -> tuple[int, str]:
-    """Outer to inner: gid.z, gid.y, gid.x, grid-stride iterators, vector lanes."""
+    """Outer to inner: gid.z, gid.y, gid.x (or the row of a cooperative kernel), loop iterators, vector lanes."""
     if s.name in AXIS_ORDER:
         return AXIS_ORDER.index(s.name), s.name
+    if s.name.startswith("gid."):
+        return 2, s.name
     return (3 if s.name.startswith("it") else 4), s.name
 
 
@@ -210,7 +212,8 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     params += [ScalarParam(name, dtype("int64")) for name in launch_extents]
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
     reduces = any(isinstance(n, Reduce) for s in out_stores for n in walk(s.value))
-    op = Operator(name, tuple(params), axes, tuple(out_stores), "reduction" if reduces else "pointwise",
+    op_class = ("row" if len(axes) > 1 else "reduction") if reduces else "pointwise"
+    op = Operator(name, tuple(params), axes, tuple(out_stores), op_class,
                   Span(first[0], first[1], last[1]))
     return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
 
