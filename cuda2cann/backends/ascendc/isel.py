@@ -105,6 +105,7 @@ class Selector:
     temps: int = 0
     memo: dict[Node, Operand] = field(default_factory=dict)
     notes: set[str] = field(default_factory=set)
+    scalars_read: int = 0
     #: tensors read as one scalar per tile row (per-row broadcasts): tensor → (C variable, dtype)
     scalar_loads: dict[str, tuple[str, DType]] = field(default_factory=dict)
 
@@ -180,7 +181,7 @@ class Selector:
             return self.cast(self.operand(Unary(node.op, Cast(node.x, F32))), t)
         x = self.operand(node.x)
         if isinstance(x, Scalar):
-            raise LowerError("C2C206", f"{node.op.value} of a scalar (compute it on the host)")
+            return self.scalar_unary(node, x, t)
         if node.op in _UNARY_API:
             return self.emit(_UNARY_API[node.op], self.temp(t), x)
         if node.op is Op.NEG:
@@ -245,6 +246,19 @@ class Selector:
         self.notes.add(f"{op.value} computed by a rounding Cast to int32 and back where |x| < {limit:g}")
         return self.emit("Select", self.temp(t), mask, back, x, extra=("AscendC::SELMODE::VSEL_TENSOR_TENSOR_MODE",),
                          count="alignedCount", comment=f"{op.value}(x)")
+
+    def scalar_unary(self, node: Unary, x: Scalar, t: DType) -> Scalar:
+        """A math function of a scalar (e.g. rsqrt of a row's variance): one 32-byte block on the vector unit, read back."""
+        if node.op is Op.NEG:
+            return Scalar(f"(-({x.expr}))", t)
+        if node.op not in _UNARY_API or t.name != "float32":
+            raise LowerError("C2C206", f"{node.op.value} of a scalar has no lowering")
+        block = self.emit("Duplicate", self.temp(t), x, count="8")
+        self.emit(_UNARY_API[node.op], block, block, count="8")
+        self.scalars_read += 1
+        var = f"s{self.scalars_read}"
+        self.instrs.append(Instr("__read_result", block, (), (var, ""), count="8"))
+        return Scalar(var, t)
 
     def binary(self, node: Binary) -> Operand:
         t = compute_type(node.dtype)

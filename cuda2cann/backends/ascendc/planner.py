@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from cuda2cann.backends.ascendc.isel import LowerError
 from cuda2cann.backends.ascendc.pointwise import PointwisePlan, plan_pointwise
+from cuda2cann.backends.ascendc.row_program import RowProgramPlan, plan_row_program
 from cuda2cann.backends.ascendc.row_reduce import RowReducePlan, plan_row_reduce
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.validate.soc import SocProfile
 
-PLANNERS = {"pointwise": plan_pointwise, "reduction": plan_row_reduce}
+PLANNERS = {"pointwise": plan_pointwise, "reduction": plan_row_reduce, "row": plan_row_program}
 
 
-def plan_operator(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan | RowReducePlan:
+def plan_operator(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan | RowReducePlan | RowProgramPlan:
     planner = PLANNERS.get(lifted.operator.op_class)
     if planner is None:
         raise LowerError("C2C213", f"no AscendC lowering for the {lifted.operator.op_class} class yet")

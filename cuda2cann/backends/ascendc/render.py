@@ -19,6 +19,11 @@ def render_instr(ins: Instr, sliced: frozenset[str] = frozenset(), count: str = 
 
     n = count if ins.count == "count" else ins.count
     dst, srcs = tile(ins.dst), ins.srcs
+    if ins.api == "__read_result":  # the scalar unit reads a reduction result: wait for the vector pipe first
+        var, sign = ins.extra
+        return (f"event_t vToS{var} = static_cast<event_t>(pipe_.FetchEventID(AscendC::HardEvent::V_S)); "
+                f"AscendC::SetFlag<AscendC::HardEvent::V_S>(vToS{var}); AscendC::WaitFlag<AscendC::HardEvent::V_S>(vToS{var});\n"
+                f"    float {var} = {sign}{ins.dst.name}.GetValue(0);")
     if ins.api == "Duplicate":
         args = [dst, scalar(srcs[0], ins.dst), n]
     elif ins.api in ("Adds", "Muls", "Maxs", "Mins", "CompareScalar"):
@@ -51,7 +56,7 @@ def render_operator(plan: PointwisePlan | RowReducePlan) -> dict[str, str]:
            "total_c": sx.to_c(plan.flat_extent) if plan.layout == "flat" else "", "rows_c": sx.to_c(plan.rows),
            "cols_c": sx.to_c(plan.cols), "out_batch": OUT_BATCH}
     kernel = {"rows": "ascendc/rowwise_kernel.cpp.j2", "flat": "ascendc/pointwise_kernel.cpp.j2",
-              "row_reduce": "ascendc/row_reduce_kernel.cpp.j2"}[plan.layout]
+              "row_reduce": "ascendc/row_reduce_kernel.cpp.j2", "row_program": "ascendc/row_program_kernel.cpp.j2"}[plan.layout]
     return {
         f"{plan.name}.cpp": render(kernel, **ctx),
         f"{plan.name}_tiling.h": render("ascendc/tiling.h.j2", **ctx),

@@ -72,7 +72,14 @@ class TorchApiNamesCodemod(MigrationCodemod):
             code = _FINDING_CODES[entry.status]
             self.finding(node, code, name, entry.status, f"{name}: {entry.note}")
             return
-        spelled = self._respell(node, parts, name, entry.target)
+        root = chain_root(node)
+        bound = self.qualified_name(root)
+        if bound is None or not (name == bound or name.startswith(bound + ".")):
+            return
+        rebound = self._rebound(root, bound)
+        if rebound is None:
+            return  # bound by a from-import left to the user with C2C510
+        spelled = self._respell(root, parts, rebound, entry.target)
         if spelled is None:
             self.finding(node, "C2C504", name, "approximate",
                          f"{name}: rewrite to {entry.target} by hand (no `import torch` in scope to spell it). {entry.note}")
@@ -86,21 +93,17 @@ class TorchApiNamesCodemod(MigrationCodemod):
             self.finding(node, "C2C502", name, entry.status, f"{message}: {entry.note}")
         self._replace[node] = dotted_expression(spelled).with_changes(lpar=node.lpar, rpar=node.rpar)
 
-    def _respell(self, node: cst.CSTNode, parts: list[str], name: str, target: str) -> str | None:
-        """How `target` is spelled from this use's root name, once the imports are rewritten; None if it cannot be."""
-        root = chain_root(node)
-        bound = self.qualified_name(root)
-        if bound is None or not (name == bound or name.startswith(bound + ".")):
-            return None
-        rebound = self._rebound(root, bound)
+    def _respell(self, root: cst.CSTNode, parts: list[str], rebound: str, target: str) -> str | None:
+        """How `target` is spelled from the use's root name, bound to `rebound` after the imports are rewritten."""
         if target == rebound:
             return parts[0]
         if target.startswith(rebound + "."):
             return parts[0] + target[len(rebound):]
         return target if self._torch_bound(root) else None
 
-    def _rebound(self, root: cst.Name, bound: str) -> str:
-        """What the import binding `root` is bound to after TorchApiImportsCodemod (its plan for that import)."""
+    def _rebound(self, root: cst.Name, bound: str) -> str | None:
+        """What the import binding `root` is bound to after TorchApiImportsCodemod (its plan for that import);
+        None when that import is a mixed one the codemod leaves alone."""
         scope = self.get_metadata(ScopeProvider, root, None)
         if scope is None:
             return bound
@@ -109,8 +112,11 @@ class TorchApiNamesCodemod(MigrationCodemod):
             if isinstance(statement, (cst.Import, cst.ImportFrom)):
                 if statement not in self._plans:
                     self._plans[statement] = plan_import(statement, self.table, self.suppressed)
-                if root.value in self._plans[statement].rebinds:
-                    return self._plans[statement].rebinds[root.value]
+                plan = self._plans[statement]
+                if plan.mixed:
+                    return None
+                if root.value in plan.rebinds:
+                    return plan.rebinds[root.value]
         return bound
 
     def _torch_bound(self, node: cst.CSTNode) -> bool:

@@ -12,7 +12,7 @@ positions; these helpers never look at other strings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -33,23 +33,24 @@ def _value(node: cst.CSTNode) -> str | None:
     return None
 
 
-def _walk(expr: cst.BaseExpression, leaf: Callable[[cst.BaseExpression], Iterator[StringNode]]) -> Iterator[StringNode]:
+def leaves(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The values `expr` may evaluate to, looking through `a if c else b`, `or`/`and` and containers."""
     if isinstance(expr, cst.IfExp):
-        yield from _walk(expr.body, leaf)
-        yield from _walk(expr.orelse, leaf)
+        yield from leaves(expr.body)
+        yield from leaves(expr.orelse)
     elif isinstance(expr, cst.BooleanOperation):
-        yield from _walk(expr.left, leaf)
-        yield from _walk(expr.right, leaf)
+        yield from leaves(expr.left)
+        yield from leaves(expr.right)
     elif isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
         for element in expr.elements:
-            yield from _walk(element.value, leaf)
+            yield from leaves(element.value)
     elif isinstance(expr, cst.Dict):
         for element in expr.elements:
             if isinstance(element, cst.DictElement):
-                yield from _walk(element.key, leaf)
-                yield from _walk(element.value, leaf)
+                yield from leaves(element.key)
+                yield from leaves(element.value)
     else:
-        yield from leaf(expr)
+        yield expr
 
 
 def _device_leaf(expr: cst.BaseExpression) -> Iterator[StringNode]:
@@ -77,12 +78,12 @@ def _backend_leaf(expr: cst.BaseExpression) -> Iterator[StringNode]:
 
 def device_literals(expr: cst.BaseExpression) -> list[StringNode]:
     """The string nodes of `expr` that spell a CUDA device."""
-    return list(_walk(expr, _device_leaf))
+    return [node for leaf in leaves(expr) for node in _device_leaf(leaf)]
 
 
 def backend_literals(expr: cst.BaseExpression) -> list[StringNode]:
     """The string nodes of `expr` that name the NCCL backend."""
-    return list(_walk(expr, _backend_leaf))
+    return [node for leaf in leaves(expr) for node in _backend_leaf(leaf)]
 
 
 def to_npu(node: StringNode) -> StringNode:
