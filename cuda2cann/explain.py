@@ -33,8 +33,10 @@ def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple
             parts.append(f"unported: {exc.code}: {exc.message}")
             ok = False
             continue
-        size = f"{plan.flat_extent} elements, tiles of {plan.tile_elems}" if plan.layout != "row_reduce" else \
-            f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}"
+        size = {"flat": lambda: f"{plan.flat_extent} elements, tiles of {plan.tile_elems}",
+                "rows": lambda: f"{plan.rows} rows of {plan.cols}, tiles of {plan.tile_elems}",
+                "row_reduce": lambda: f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}",
+                "row_program": lambda: f"{plan.rows} rows of {plan.cols}, one pass per row of up to {plan.max_cols}"}[plan.layout]()
         parts += ["--- plan", f"class {k.lifted.operator.op_class} ({plan.layout} layout) on {soc}: {size}, "
                   f"{plan.ub_bytes} B of UB, {len(plan.instrs)} vector instructions per tile"]
         parts += [f"note: {n}" for n in plan.notes]
