@@ -125,8 +125,8 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     instrs = _allocate(selector.instrs, fixed)
     temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
                    {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
-    per_elem = BUFFER_NUM * (sum(t.dtype.itemsize for t in (*inputs.values(), *row_inputs.values()))
-                             + sum(t.dtype.itemsize for _, t in outputs))
+    per_elem = BUFFER_NUM * (sum(t.dtype.itemsize for t in inputs.values()) + sum(t.dtype.itemsize for _, t in outputs))
+    per_elem += sum(t.dtype.itemsize for t in row_inputs.values())  # row vectors: one buffer, loaded once per core
     per_elem += sum(t.dtype.itemsize for t in temps)
     max_cols = min(MAX_COLS, ((soc.ub_usable - 12 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
     if max_cols < ALIGN_ELEMS:
