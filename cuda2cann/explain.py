@@ -11,6 +11,17 @@ from cuda2cann.ir.printer import format_operator
 from cuda2cann.validate.soc import soc_profile
 
 
+def _describe_size(plan) -> str:
+    match plan.layout:
+        case "flat":
+            return f"{plan.flat_extent} elements, tiles of {plan.tile_elems}"
+        case "rows":
+            return f"{plan.rows} rows of {plan.cols}, tiles of {plan.tile_elems}"
+        case "row_reduce":
+            return f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}"
+    return f"{plan.rows} rows of {plan.cols}, one pass per row of up to {plan.max_cols}"
+
+
 def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple[Path, ...] = (),
                    defines: dict[str, str] | None = None) -> tuple[str, bool]:
     """Text for each kernel of `path` (or just `kernel`), and whether all of them translate."""
@@ -33,10 +44,7 @@ def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple
             parts.append(f"unported: {exc.code}: {exc.message}")
             ok = False
             continue
-        size = {"flat": lambda: f"{plan.flat_extent} elements, tiles of {plan.tile_elems}",
-                "rows": lambda: f"{plan.rows} rows of {plan.cols}, tiles of {plan.tile_elems}",
-                "row_reduce": lambda: f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}",
-                "row_program": lambda: f"{plan.rows} rows of {plan.cols}, one pass per row of up to {plan.max_cols}"}[plan.layout]()
+        size = _describe_size(plan)
         parts += ["--- plan", f"class {k.lifted.operator.op_class} ({plan.layout} layout) on {soc}: {size}, "
                   f"{plan.ub_bytes} B of UB, {len(plan.instrs)} vector instructions per tile"]
         parts += [f"note: {n}" for n in plan.notes]
