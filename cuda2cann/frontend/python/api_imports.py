@@ -12,6 +12,7 @@ different modules (`from torch.cuda import synchronize, nvtx`) stays as it is wi
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,6 +95,7 @@ class TorchApiImportsCodemod(MigrationCodemod):
     """Rewrite imports of torch.cuda modules and names by the torch_npu table (codes C2C501, C2C502, C2C510)."""
 
     DESCRIPTION = "import torch.cuda... → import torch.npu..., keeping local names"
+    TRIGGER = re.compile(r"(?m)^[ \t]*(from|import)[ \t][^\n]*(cuda|nccl)|import[ \t]*\([^)]*(cuda|nccl)")
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         return self._apply(original_node, updated_node)

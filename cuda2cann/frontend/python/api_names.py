@@ -17,6 +17,8 @@ Only plain dotted chains count: `torch.cuda.current_stream().synchronize` is the
 """
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.metadata import PositionProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
@@ -31,6 +33,7 @@ class TorchApiNamesCodemod(MigrationCodemod):
 
     DESCRIPTION = "torch.cuda.X → torch.npu.X and other table-driven renames; findings for what has no counterpart"
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+    TRIGGER = re.compile(r"cuda|cudnn|NCCL|nccl")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -86,7 +89,7 @@ class TorchApiNamesCodemod(MigrationCodemod):
             return
         if spelled == ".".join(parts):
             return  # the rewritten import already names the target
-        code, message = ("C2C501", f"{name} → {entry.target}") if entry.status == "exact" else ("C2C502", f"{name} → {entry.target}")
+        code, message = ("C2C501" if entry.status == "exact" else "C2C502"), f"{name} → {entry.target}"
         if not self.change(node, code, name, message, entry.status):
             return
         if entry.status != "exact":

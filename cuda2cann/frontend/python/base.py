@@ -7,6 +7,8 @@ tree each pass receives are positions in the original text.
 """
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider, QualifiedNameProvider, QualifiedNameSource
@@ -22,6 +24,8 @@ class MigrationCodemod(VisitorBasedCodemodCommand):
     """Base of the torch.cuda → torch_npu codemods: `record` checks suppression and logs a change or a finding."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
+    #: the pass cannot change a file whose text does not match this (None: it always runs)
+    TRIGGER: re.Pattern[str] | None = None
 
     def __init__(self, context: CodemodContext, table: PythonTable | None = None) -> None:
         super().__init__(context)
@@ -29,10 +33,17 @@ class MigrationCodemod(VisitorBasedCodemodCommand):
         self.changes: list[Change] = context.scratch.setdefault(CHANGES, [])
         self.findings: list[Finding] = context.scratch.setdefault(FINDINGS, [])
 
+    def should_run(self, source: str) -> bool:
+        """Whether the pass can do anything on the file whose original text is `source` (a cheap pre-check)."""
+        return self.TRIGGER is None or self.TRIGGER.search(source) is not None
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self.ensure_suppressions(tree)
+        return super().transform_module_impl(tree)
+
+    def ensure_suppressions(self, tree: cst.Module) -> None:
         if SUPPRESSIONS not in self.context.scratch:  # run on its own (tests): read the comments of this tree
             self.context.scratch[SUPPRESSIONS] = suppressions(tree.code)
-        return super().transform_module_impl(tree)
 
     # -- positions and suppression --------------------------------------------------------------------------------
 

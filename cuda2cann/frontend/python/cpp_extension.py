@@ -11,11 +11,13 @@ and torch.utils.cpp_extension.BuildExtension.
 """
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from cuda2cann.frontend.python.base import MigrationCodemod, dotted_parts
-from cuda2cann.frontend.python.strings import leaves
+from cuda2cann.frontend.python.strings import leaves, literal
 
 _MODULE = "torch.utils.cpp_extension"
 _HINT = ("translate the CUDA sources with `cuda2cann translate` and build the result with "
@@ -27,6 +29,7 @@ class CppExtensionCodemod(MigrationCodemod):
 
     DESCRIPTION = "CUDAExtension / load_inline(cuda_sources=...) / load(.cu) → finding C2C509"
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+    TRIGGER = re.compile(r"cpp_extension")
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.qualified_name(node.func) if dotted_parts(node.func) is not None else None
@@ -64,5 +67,4 @@ def _cuda_source(call: cst.Call) -> bool:
     """A `sources` argument (second positional or keyword) naming a .cu/.cuh file."""
     positional = [a for a in call.args if a.keyword is None and not a.star]
     sources = [a.value for a in call.args if a.keyword is not None and a.keyword.value == "sources"] + [a.value for a in positional[1:2]]
-    return any(isinstance(s, cst.SimpleString) and str(s.evaluated_value).endswith((".cu", ".cuh"))
-               for expr in sources for s in leaves(expr))
+    return any((literal(s) or "").endswith((".cu", ".cuh")) for expr in sources for s in leaves(expr))

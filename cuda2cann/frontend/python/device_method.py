@@ -6,6 +6,8 @@ namesakes: `x.cuda(0)`, `x.cuda(device=rank, non_blocking=True)` and `model.cuda
 """
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -18,6 +20,7 @@ class DeviceMethodCodemod(MigrationCodemod):
     """Rename the CUDA methods generated for tensors and modules to their NPU twins."""
 
     DESCRIPTION = ".cuda() → .npu(), .is_cuda → .is_npu"
+    TRIGGER = re.compile(r"\.\s*(is_)?cuda\b")
 
     @m.leave(_CUDA_METHOD)
     def rename_cuda_call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:

@@ -14,6 +14,7 @@ Which literals count is the rule of `positions.LiteralPositionsCodemod`; `print(
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from cuda2cann.frontend.python.positions import LiteralPositionsCodemod
 from cuda2cann.frontend.python.strings import device_literals, to_npu
@@ -23,6 +24,7 @@ class DeviceStringCodemod(LiteralPositionsCodemod):
     """Rewrite "cuda", "cuda:N" and their f-string/format spellings where they are used as devices."""
 
     DESCRIPTION = '"cuda" / "cuda:N" device strings → "npu" / "npu:N"'
+    TRIGGER = re.compile(r"[\"']cuda")
     CODE = "C2C507"
     API = "device string"
     NAME = re.compile(r"(?i)(^|_)(device|devices|dev)(_|$)")
@@ -36,6 +38,6 @@ class DeviceStringCodemod(LiteralPositionsCodemod):
     #: every torch.cuda / torch.npu function that takes a device takes it first (set_device, synchronize, ...)
     FIRST_ARG_PREFIXES = ("torch.cuda.", "torch.npu.")
     FIRST_ARG_METHODS = frozenset({"to"})
-    CALL_KEYWORDS = {"torch.device": frozenset({"type"})}
+    CALL_KEYWORDS = MappingProxyType({"torch.device": frozenset({"type"})})
     literals = staticmethod(device_literals)
     rewrite = staticmethod(to_npu)

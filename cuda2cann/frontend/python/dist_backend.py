@@ -21,6 +21,7 @@ class DistBackendCodemod(LiteralPositionsCodemod):
     """Rewrite "nccl" to "hccl" where it names a torch.distributed backend."""
 
     DESCRIPTION = 'backend="nccl" → backend="hccl"'
+    TRIGGER = re.compile(r"nccl")
     CODE = "C2C508"
     API = "torch.distributed backend"
     NAME = re.compile(r"(?i)(^|_)backend(_|$)")

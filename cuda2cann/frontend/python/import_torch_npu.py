@@ -47,6 +47,9 @@ class ImportTorchNpuCodemod(MigrationCodemod):
         super().__init__(context, table)
         self.required = bool(self.changes) if required is None else required
 
+    def should_run(self, source: str) -> bool:
+        return self.required
+
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if not self.required or self._imports_torch_npu(updated_node):
             return updated_node
@@ -56,7 +59,8 @@ class ImportTorchNpuCodemod(MigrationCodemod):
         if anchor is not None and not self.change(anchor, "C2C511", "torch_npu", "import torch_npu inserted"):
             return updated_node
         if anchor is None:
-            self.changes.append(Change(self.context.filename or "<string>", 1, 1, "C2C511", "torch_npu", "exact", "import torch_npu inserted"))
+            path = self.context.filename or "<string>"
+            self.changes.append(Change(path, 1, 1, "C2C511", "torch_npu", "exact", "import torch_npu inserted"))
         statement = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=cst.Name("torch_npu"))])])
         return updated_node.with_changes(body=[*body[:index], statement, *body[index:]])
 

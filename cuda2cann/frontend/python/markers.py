@@ -32,6 +32,9 @@ class MarkerCommentsCodemod(MigrationCodemod):
         self._owner: dict[int, cst.CSTNode] = {}
         self._lines: list[str] = []
 
+    def should_run(self, source: str) -> bool:
+        return bool(self._pending)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._lines = tree.code.splitlines() if self._pending else []
         return super().transform_module_impl(tree)

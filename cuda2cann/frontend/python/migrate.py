@@ -47,8 +47,10 @@ def migrate_python(source: str, path: str = "<string>", *, table: PythonTable | 
                           f"not valid Python, left unchanged: {exc.message}", "error")
         return MigrationResult(source, (), (finding,))
     context = CodemodContext(filename=path, scratch={SUPPRESSIONS: suppressions(source)})
-    for codemod in PIPELINE:
-        module = codemod(context, table).transform_module(module)
+    for codemod_class in PIPELINE:
+        codemod = codemod_class(context, table)
+        if codemod.should_run(source):
+            module = codemod.transform_module(module)
     code = module.code
     key = lambda item: (item.line, item.column, item.code)  # noqa: E731
     return MigrationResult(source if code == source else code, tuple(sorted(context.scratch[CHANGES], key=key)),

@@ -23,14 +23,21 @@ _BACKEND_LIST = re.compile(r"\w+:\w+(,\w+:\w+)*")
 StringNode = cst.SimpleString | cst.FormattedStringText
 
 
+def literal(node: cst.CSTNode) -> str | None:
+    """The value of a plain (non-bytes) string literal, else None."""
+    if not isinstance(node, cst.SimpleString):
+        return None
+    try:
+        value = node.evaluated_value
+    except Exception:  # a malformed escape: never touch it
+        return None
+    return value if isinstance(value, str) else None
+
+
 def _value(node: cst.CSTNode) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # a malformed escape: never touch it
-            return None
-        return value if isinstance(value, str) and value == node.raw_value else None  # no escapes in device strings
-    return None
+    """A string literal's value when it is spelled without escapes (the only kind rewritten)."""
+    value = literal(node)
+    return value if value is not None and value == node.raw_value else None
 
 
 def leaves(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
