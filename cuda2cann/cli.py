@@ -115,7 +115,8 @@ def _fmt(x: float | None) -> str:
               help="Instantiate templated kernels without a launch site for this type (repeatable). [default: float]")
 def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_path: Path | None, cases: int | None,
               seed: int | None, includes: tuple[Path, ...], defines: tuple[str, ...], template_dtypes: tuple[str, ...]) -> None:
-    """Translate the CUDA kernels of SRC (a file or a tree) into AscendC operators under OUT.
+    """Translate the CUDA kernels of SRC (a file or a tree) into AscendC operators under OUT, and migrate its
+    Python files from torch.cuda to torch_npu (docs/python_migration.md).
 
     Each translated kernel gets its AscendC kernel, tiling header, host launcher, CMake file and a
     validation spec. Exit status: 0 when every translated kernel validated (or --validate was not
@@ -123,7 +124,7 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
     with their finding and do not change the exit status.
     """
     from cuda2cann.config import ConfigError, load_config
-    from cuda2cann.translate import FrontendOptions, TranslateUsageError, translate_tree, write_report
+    from cuda2cann.translate import FrontendOptions, TranslateUsageError, migrate_python_tree, translate_tree, write_report
     from cuda2cann.validate.harness import ValidateOptions
 
     try:
@@ -138,11 +139,19 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
                                tuple(template_dtypes) or config.template_dtypes or ("float",))
     try:
         records = translate_tree(src, out, soc=soc, validate=run_validation, options=options, frontend=frontend)
+        python = migrate_python_tree(src, out)
     except TranslateUsageError as exc:
         raise click.UsageError(str(exc)) from None
     _print_translation(records)
+    if python:
+        changed = sum(p.changed for p in python)
+        click.echo(f"python: {len(python)} files, {changed} migrated to torch_npu, "
+                   f"{sum(len(p.findings) for p in python)} findings")
+        for p in python:
+            for f in p.findings:
+                click.echo(f"  {p.file}:{f['line']}: {f['code']} {f['message']}")
     if json_path is not None:
-        write_report(json_path, records)
+        write_report(json_path, records, python)
     failed = any(r.validation in ("mismatch", "error") for r in records)
     sys.exit(1 if failed else 0)
 

@@ -123,12 +123,53 @@ def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, val
     return record
 
 
-def write_report(path: Path, records: list[KernelRecord]) -> None:
+@dataclass
+class PythonRecord:
+    """One Python file migrated from torch.cuda to torch_npu (written to OUT only when it changed)."""
+
+    file: str
+    changed: bool
+    output: str | None
+    changes: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "changed": self.changed, "output": self.output, "changes": self.changes,
+                "findings": self.findings}
+
+
+def migrate_python_tree(src: Path, out: Path) -> list[PythonRecord]:
+    """Migrate every .py file under SRC into OUT (same relative path); SRC is never written."""
+    from cuda2cann.frontend.python import migrate_python
+
+    check_paths(src, out)
+    base = src if src.is_dir() else src.parent
+    files = [src] if src.is_file() and src.suffix == ".py" else sorted(p for p in src.rglob("*.py") if p.is_file()) if src.is_dir() else []
+    records = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            records.append(PythonRecord(str(path), False, None, findings=[_finding("C2C001", str(exc), path, 1)]))
+            continue
+        result = migrate_python(text, str(path))
+        changed = result.code != text
+        target = out / path.relative_to(base)
+        if changed:
+            write_text_atomic(target, result.code)
+        records.append(PythonRecord(str(path), changed, str(target) if changed else None,
+                                    [c.as_dict() for c in result.changes], [f.as_dict() for f in result.findings]))
+    return records
+
+
+def write_report(path: Path, records: list[KernelRecord], python: list[PythonRecord] = ()) -> None:
     import json
     summary: dict[str, int] = {"translated": 0, "unported": 0, "error": 0}
     for r in records:
         summary[r.status] += 1
     for status in ("equivalent", "mismatch", "error", "skipped"):
         summary[f"validated_{status}"] = sum(r.validation == status for r in records)
-    doc = {"schema": SCHEMA, "kernels": [r.to_json() for r in records], "summary": summary}
+    summary["python_files_changed"] = sum(p.changed for p in python)
+    summary["python_findings"] = sum(len(p.findings) for p in python)
+    doc = {"schema": SCHEMA, "kernels": [r.to_json() for r in records], "python": [p.to_json() for p in python], "summary": summary}
     write_text_atomic(path, json.dumps(doc, indent=2) + "\n")

@@ -123,3 +123,20 @@ def test_explain_shows_ir_plan_and_kernel_or_the_finding():
     assert "--- lifted IR" in ok.output and "--- plan" in ok.output and "AscendC::Exp(" in ok.output
     bad = invoke("explain", str(ROOT / "op_corpus" / "rmsnorm" / "rmsnorm.cu") + ":rmsnorm")
     assert bad.exit_code == 1 and "unported: C2C1" in bad.output
+
+
+def test_translate_migrates_python_files_next_to_the_cuda(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "train.py").write_text("import torch\nmodel = torch.nn.Linear(2, 2).cuda()\nprint(torch.cuda.is_available())\n")
+    (src / "util.py").write_text("def f(x):\n    return x + 1\n")
+    report = tmp_path / "r.json"
+    result = invoke("translate", str(src), "-o", str(tmp_path / "out"), "--json", str(report))
+    assert result.exit_code == 0, result.output
+    migrated = (tmp_path / "out" / "train.py").read_text()
+    assert ".npu()" in migrated and "torch.npu.is_available()" in migrated and "import torch_npu" in migrated
+    assert not (tmp_path / "out" / "util.py").exists()  # unchanged files are not written
+    doc = json.loads(report.read_text())
+    assert doc["summary"]["python_files_changed"] == 1 and {p["file"] for p in doc["python"]} == {str(src / "train.py"),
+                                                                                                 str(src / "util.py")}
+    assert "torch.cuda" in (src / "train.py").read_text()  # the source is untouched
