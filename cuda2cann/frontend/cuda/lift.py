@@ -264,8 +264,9 @@ class Lifter:
             va, vb = a[name], b[name]
             if va == vb:
                 out[name] = va
-            elif isinstance(va, Ptr) or isinstance(vb, Ptr) or isinstance(va, Vec) or isinstance(vb, Vec):
-                raise self.fail("C2C102", f"{name} is assigned a different pointer or vector in each branch", node)
+            elif not all(isinstance(v, (Idx, Val, Cond)) for v in (va, vb)):
+                raise self.fail("C2C102", f"{name} holds a different pointer, vector, shared array or partial reduction "
+                                "after each branch of this if (write the guard as an early return)", node)
             else:
                 t = common_type(type_of(va), type_of(vb))
                 out[name] = Val(Select(cond.node, as_node(va, t), as_node(vb, t)))
