@@ -88,7 +88,7 @@ def _finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str
             return f"(-{_finish_expr(x, red, var, scalar_names)})"
     if isinstance(value, Cast):
         return f"static_cast<{c_type(compute_type(value.type))}>({_finish_expr(value.x, red, var, scalar_names)})"
-    if isinstance(value, IndexValue) and not sx.free_symbols(value.index) - {sx.sym(n, 0, None) for n in scalar_names}:
+    if isinstance(value, IndexValue) and not {s.name for s in sx.free_symbols(value.index)} - set(scalar_names):
         return f"static_cast<{c_type(value.type)}>({sx.to_c(sx.substitute(value.index, {n: sx.sym(v) for n, v in scalar_names.items()}))})"
     raise LowerError("C2C213", "only + - * / of scalars may follow the reduction (computed on the scalar unit)")
 
