@@ -114,3 +114,20 @@ def test_shuffle_down_result_stored_by_every_lane_is_refused(tmp_path):
           out[row] = v;
         }""")
     assert k.lifted is None and k.code == "C2C101" and "lane 0 only" in k.message
+
+
+def test_shuffle_reduction_inside_a_device_helper(tmp_path):
+    k = lift(tmp_path, """
+        __device__ float warp_max(float v) {
+          for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_down_sync(0xffffffff, v, o));
+          return v;
+        }
+        __global__ void rowmax(const float* x, float* out, int rows, int cols) {
+          int row = blockIdx.x * blockDim.y + threadIdx.y;
+          if (row >= rows) return;
+          float m = -INFINITY;
+          for (int c = threadIdx.x; c < cols; c += 32) m = fmaxf(m, x[row * cols + c]);
+          m = warp_max(m);
+          if (threadIdx.x == 0) out[row] = m;
+        }""")
+    assert store(k) == "out[i0] = reduce_max(k1 < cols: x[cols*i0 + k1])"

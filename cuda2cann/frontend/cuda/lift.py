@@ -484,7 +484,8 @@ class Lifter:
             raise self.fail("C2C103", f"{fn.name} takes {len(fn.params)} arguments, {len(values)} given", node)
         inner = ThreadState({}, state.conds)
         for p, v in zip(fn.params, values, strict=True):
-            inner.env[p.name] = self.convert_decl(v, p.type, node) if self.types.get(p.type.base, p.type.base) in ELEMENT_TYPES else v
+            scalar = isinstance(v, (Idx, Val, Cond)) and self.types.get(p.type.base, p.type.base) in ELEMENT_TYPES
+            inner.env[p.name] = self.convert_decl(v, p.type, node) if scalar else v  # partials, pointers pass through
         self.return_frames.append([])
         try:
             self.block(fn.body, inner)
