@@ -17,6 +17,11 @@ from cuda2cann.validate.spec import load_spec
 OPTIONS = ValidateOptions(cases=2, seed=5, devices=False, shrink=False)
 
 KERNELS = {
+    "bytemask": """
+        __global__ void bytemask(const float* x, const unsigned char* m, float* y, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) y[i] = m[i] ? x[i] : -10000.0f;
+        }""",
     "pairs": """
         #include <cuda_fp16.h>
         #include <cuda_bf16.h>

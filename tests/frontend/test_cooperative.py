@@ -131,3 +131,10 @@ def test_shuffle_reduction_inside_a_device_helper(tmp_path):
           if (threadIdx.x == 0) out[row] = m;
         }""")
     assert store(k) == "out[i0] = reduce_max(k1 < cols: x[cols*i0 + k1])"
+
+
+def test_ternary_max_accumulation_and_tree(tmp_path):
+    k = lift(tmp_path, TREE.format(init="-INFINITY", update="= x[row * cols + c] > acc ? x[row * cols + c] : acc",
+                                   tree="sh[threadIdx.x] = sh[threadIdx.x + s] > sh[threadIdx.x] ? sh[threadIdx.x + s] : sh[threadIdx.x]",
+                                   finish=""))
+    assert store(k) == "out[i0] = reduce_max(k1 < cols: x[cols*i0 + k1])"

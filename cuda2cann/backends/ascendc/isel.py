@@ -322,9 +322,12 @@ class Selector:
             p, q, op = q, p, _SWAP[op]
         if isinstance(p, Scalar):
             p = self.tile(cond.a)
+        if p.dtype.name in ("uint8", "int8"):  # 8-bit values are exact in half: compare there
+            p = self.cast(p, F16)
+            q = self.cast(q, F16) if isinstance(q, Tile) else Scalar(f"static_cast<half>({q.expr})", F16)
         if p.dtype.name not in ("float16", "float32") and not (p.dtype.name == "int32" and op is Op.EQ):
             raise LowerError("C2C209", f"AscendC Compare does not support {_CMP[op]} on {p.dtype.name} on Atlas A2 "
-                             "(int32 compares for equality only)")
+                             "(half and float compare in every mode, int32 for equality, 8-bit values through half)")
         mask = self.temp(dtype("uint8"), "mask")
         api = "CompareScalar" if isinstance(q, Scalar) else "Compare"
         return self.emit(api, mask, p, q, extra=(f"AscendC::CMPMODE::{_CMP[op]}",), count="alignedCount")

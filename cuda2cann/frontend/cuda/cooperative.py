@@ -237,9 +237,11 @@ class CooperativeLifter(Lifter):
             value = right if op_text == "=" else self.binary({"+=": Op.ADD}.get(op_text, Op.SUB), own, right, update)
         finally:
             self.tree_reads = {}
-        if not (isinstance(index, Idx) and index.e == TID and isinstance(value, Val) and isinstance(value.node, Binary)):
+        if not (isinstance(index, Idx) and index.e == TID and isinstance(value, Val)):
             return None, ""
-        combined = value.node
+        combined = as_minmax(value.node)
+        if not isinstance(combined, Binary):
+            return None, ""
         if combined.op in (Op.ADD, Op.MAX, Op.MIN) and {combined.a, combined.b} == {own.node, partner.node}:
             return combined.op, name
         return None, ""
@@ -291,8 +293,22 @@ def _constant(node) -> float | None:
     return None
 
 
+def as_minmax(node):
+    """`a > b ? a : b` is max(a, b) and `a < b ? a : b` is min(a, b) (also with >= / <=, and swapped): a Binary, else node."""
+    from cuda2cann.ir.nodes import Select
+    if isinstance(node, Select) and isinstance(node.cond, Binary) and node.cond.op in (Op.GT, Op.GE, Op.LT, Op.LE):
+        p, q = node.cond.a, node.cond.b
+        if {node.a, node.b} == {p, q} and p != q:
+            larger_first = node.cond.op in (Op.GT, Op.GE)
+            picks_p = node.a == p
+            return Binary(Op.MAX if larger_first == picks_p else Op.MIN, node.a, node.b)
+    return node
+
+
 def _accumulation(new: Value, marker: Val):
     """(op, f) when new == marker op f (or f op marker) and f does not use the marker."""
+    if isinstance(new, Val):
+        new = Val(as_minmax(new.node))
     if not isinstance(new, Val) or not isinstance(new.node, Binary) or new.node.op not in (Op.ADD, Op.MAX, Op.MIN):
         return None, None
     a, b = new.node.a, new.node.b
