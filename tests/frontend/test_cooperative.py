@@ -138,3 +138,24 @@ def test_ternary_max_accumulation_and_tree(tmp_path):
                                    tree="sh[threadIdx.x] = sh[threadIdx.x + s] > sh[threadIdx.x] ? sh[threadIdx.x + s] : sh[threadIdx.x]",
                                    finish=""))
     assert store(k) == "out[i0] = reduce_max(k1 < cols: x[cols*i0 + k1])"
+
+
+def test_row_guard_block_instead_of_early_return(tmp_path):
+    k = lift(tmp_path, """
+        __global__ void rowsum(const float* x, float* out, int rows, int cols) {
+          __shared__ float sh[256];
+          int row = blockIdx.x;
+          if (row < rows) {
+            float acc = 0.0f;
+            for (int c = threadIdx.x; c < cols; c += blockDim.x) acc += x[row * cols + c];
+            sh[threadIdx.x] = acc;
+            __syncthreads();
+            for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+              if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s];
+              __syncthreads();
+            }
+            if (threadIdx.x == 0) out[row] = sh[0];
+          }
+        }""")
+    assert store(k) == "out[i0] = reduce_add(k1 < cols: x[cols*i0 + k1])"
+    assert str(k.lifted.operator.axes[0].extent) == "rows"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
-from cuda2cann.frontend.cuda.lift import Lifter, LiftError, ThreadState
+from cuda2cann.frontend.cuda.lift import Lifter, LiftError, ThreadState, _is_bare_return
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node
 from cuda2cann.ir import symbolic as sx
@@ -66,6 +66,8 @@ class CooperativeLifter(Lifter):
         self.tree_reads: dict = {}
         #: row-element axis per extent: loops over the same row share it
         self.row_axes: dict = {}
+        #: set once a row guard `if (row < rows) {...}` has closed: later stores would escape the guard
+        self.row_guard_end: int | None = None
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -131,6 +133,27 @@ class CooperativeLifter(Lifter):
         if fn.type == "identifier" and text(fn) in ("__syncthreads", "__syncwarp"):
             return Idx(sx.const(0))  # ordering only: the collectives around it are recognised as wholes
         return super().e_call(node, state)
+
+    # ------------------------------------------------------------ row guards
+    def s_if(self, node: TSNode, state: ThreadState) -> None:
+        """`if (row < rows) { ...the whole row's work... }`: a guard of the row, like an early return."""
+        cond_node, other = node.child_by_field_name("condition"), node.child_by_field_name("alternative")
+        if other is None and not _is_bare_return(node.child_by_field_name("consequence")):
+            cond = self.condition(cond_node, state)
+            lanes = {s.name for s in sx.free_symbols(cond.index[1]) | sx.free_symbols(cond.index[2])} if cond.index else {"?"}
+            if cond.index and not any(n.startswith(("threadIdx.", "it", "k")) for n in lanes):
+                state.conds = (*state.conds, cond)
+                self.statement(node.child_by_field_name("consequence"), state)
+                state.conds = state.conds[:-1]
+                self.row_guard_end = len(self.stores)
+                return None
+        return super().s_if(node, state)
+
+    def store(self, ptr, index, value, state, node) -> None:
+        if self.row_guard_end is not None:
+            raise self.fail("C2C102", "a store after a row guard `if (row < rows) { ... }` (write the guard as an early return)",
+                            node)
+        super().store(ptr, index, value, state, node)
 
     # ------------------------------------------------------------ loops
     def s_for(self, node: TSNode, state: ThreadState) -> None:
