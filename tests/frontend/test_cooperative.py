@@ -159,3 +159,25 @@ def test_row_guard_block_instead_of_early_return(tmp_path):
         }""")
     assert store(k) == "out[i0] = reduce_add(k1 < cols: x[cols*i0 + k1])"
     assert str(k.lifted.operator.axes[0].extent) == "rows"
+
+
+def test_non_type_template_block_size(tmp_path):
+    k = lift(tmp_path, """
+        template <int BLOCK>
+        __global__ void rowsum(const float* x, float* out, int rows, int cols) {
+          __shared__ float sh[BLOCK];
+          int row = blockIdx.x;
+          if (row >= rows) return;
+          float acc = 0.0f;
+          for (int c = threadIdx.x; c < cols; c += BLOCK) acc += x[row * cols + c];
+          sh[threadIdx.x] = acc;
+          __syncthreads();
+          for (int s = BLOCK / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s];
+            __syncthreads();
+          }
+          if (threadIdx.x == 0) out[row] = sh[0];
+        }
+        void launch(const float* x, float* out, int rows, int cols) { rowsum<128><<<rows, 128>>>(x, out, rows, cols); }""")
+    assert k.template_args == {"BLOCK": "128"} and k.lifted.block_requirements == {"x": 128}
+    assert store(k) == "out[i0] = reduce_add(k1 < cols: x[cols*i0 + k1])"

@@ -168,8 +168,12 @@ class CooperativeLifter(Lifter):
         if isinstance(start, Idx) and start.e == TID:
             step = self.loop_step(update, var, sub)
             lanes = "block" if step == sx.sym("blockDim.x", 1, None) else "warp" if step == sx.const(WARP) else None
+            if lanes is None and isinstance(step, sx.Const) and step.value > WARP and step.value & (step.value - 1) == 0:
+                lanes = "block"  # `c += BLOCK`: the kernel assumes blockDim.x == BLOCK (a power of two)
+                self.block_requirements["x"] = step.value
             if lanes is None:
-                raise self.fail("C2C101", "a loop from threadIdx.x must step by blockDim.x or warpSize", update)
+                raise self.fail("C2C101", "a loop from threadIdx.x must step by blockDim.x, warpSize or a power-of-two block size",
+                                update)
             return self.strided(var, cond, node.child_by_field_name("body"), sub, state, lanes)
         if update_text in (f"{var}>>=1", f"{var}/=2", f"{var}={var}>>1", f"{var}={var}/2") and text(cond).replace(" ", "") == f"{var}>0":
             return self.halving(var, start, node.child_by_field_name("body"), sub, state, node)
@@ -219,6 +223,8 @@ class CooperativeLifter(Lifter):
         """A loop whose variable halves down to 1: a shared-memory tree or a shuffle butterfly."""
         first = start.e if isinstance(start, Idx) else None
         block_half = sx.floordiv(sx.sym("blockDim.x", 1, None), 2)
+        if "x" in self.block_requirements and self.block_requirements["x"] > WARP and first == sx.const(self.block_requirements["x"] // 2):
+            first = block_half  # `s = BLOCK / 2` with blockDim.x == BLOCK
         if first not in (block_half, sx.const(WARP // 2)):
             raise self.fail("C2C101", f"a halving loop starting at {first} (expected blockDim.x / 2 or warpSize / 2)", node)
         stmt = body.named_children[0] if body.type == "compound_statement" else body

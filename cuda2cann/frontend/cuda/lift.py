@@ -370,6 +370,8 @@ class Lifter:
         name = text(node)
         if name in state.env:
             return state.env[name]
+        if self.types.get(name, "").isdigit():  # a non-type template parameter: `template <int BLOCK>`
+            return Idx(sx.const(int(self.types[name])))
         if name in ("INFINITY", "HUGE_VALF"):
             return Val(Const(float("inf"), FLOAT32))
         if name == "NAN":
