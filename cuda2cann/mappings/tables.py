@@ -141,6 +141,23 @@ class MappingTables:
         return next((lib for lib in self.libraries if lib.owns_header(path)), None)
 
 
+def collect_entries(data: dict, file: str, library: str, kinds, make_entry) -> list[ApiMapping]:
+    """The entries of every `[kind]` section, in order; a name may appear once across sections."""
+    entries: list[ApiMapping] = []
+    seen: dict[str, str] = {}
+    for kind in kinds:
+        section = data.get(kind, {})
+        if not isinstance(section, dict):
+            raise MappingError(file, kind, "must be a table of entries")
+        for name, entry in section.items():
+            key = f"{kind}.{name}"
+            if name in seen:
+                raise MappingError(file, key, f"duplicate name: also in [{seen[name]}]")
+            seen[name] = kind
+            entries.append(make_entry(file, key, library, kind, name, entry))
+    return entries
+
+
 def load_library(text: str, file: str) -> Library:
     """Parse and validate one table; `file` is its name (`cublas.toml`) for messages and the stem check."""
     try:
@@ -169,18 +186,7 @@ def load_library(text: str, file: str) -> Library:
                 re.compile(pattern)
             except re.error as exc:
                 raise MappingError(file, f"library.{key}", f"bad regular expression {pattern!r}: {exc}") from None
-    entries: list[ApiMapping] = []
-    seen: dict[str, str] = {}
-    for kind in KINDS:
-        section = data.get(kind, {})
-        if not isinstance(section, dict):
-            raise MappingError(file, kind, "must be a table of entries")
-        for name, entry in section.items():
-            key = f"{kind}.{name}"
-            if name in seen:
-                raise MappingError(file, key, f"duplicate name: also in [{seen[name]}]")
-            seen[name] = kind
-            entries.append(_entry(file, key, meta["name"], kind, name, entry))
+    entries = collect_entries(data, file, meta["name"], KINDS, _entry)
     return Library(meta["name"], meta["title"], file, tuple(meta["identifier_patterns"]), tuple(meta["constant_patterns"]),
                    tuple(meta["header_prefixes"]), tuple(entries))
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
+from cuda2cann.backends.ascendc.row_reduce import RowTiling
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.ir import symbolic as sx
@@ -25,7 +26,7 @@ MAX_COLS = 8192
 
 
 @dataclass
-class RowProgramPlan:
+class RowProgramPlan(RowTiling):
     op: Operator
     name: str
     class_name: str
@@ -46,16 +47,8 @@ class RowProgramPlan:
     layout: str = "row_program"
 
     @property
-    def tiling_fields(self) -> list[tuple[str, str]]:
-        return [("uint32_t", "c2cRows"), ("uint32_t", "c2cCols"), *((c_type(s.dtype), s.name) for s in self.scalars)]
-
-    @property
-    def uses_compare(self) -> bool:
-        return any(i.api in ("Compare", "CompareScalar", "Select") for i in self.instrs)
-
-    @property
     def work_elems(self) -> int:
-        return 2 * ((self.max_cols + 63) // 64) + 64
+        return self.work_for(self.max_cols)
 
 
 def _reductions_inner_first(op: Operator) -> list[Reduce]:

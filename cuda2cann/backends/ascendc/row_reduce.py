@@ -24,8 +24,27 @@ MAX_CHUNK_ELEMS = 8192
 OUT_BATCH = 256  # row results gathered in UB before one copy out
 
 
+class RowTiling:
+    """What the row layouts (row reductions, row programs) share: tiling fields and reduction work space."""
+
+    scalars: list[ScalarParam]
+    instrs: list[Instr]
+
+    @property
+    def tiling_fields(self) -> list[tuple[str, str]]:
+        return [("uint32_t", "c2cRows"), ("uint32_t", "c2cCols"), *((c_type(s.dtype), s.name) for s in self.scalars)]
+
+    @property
+    def uses_compare(self) -> bool:
+        return any(i.api in ("Compare", "CompareScalar", "Select") for i in self.instrs)
+
+    @staticmethod
+    def work_for(elems: int) -> int:
+        return 2 * ((elems + 63) // 64) + 64  # ReduceMax keeps value and index per 256-byte repeat
+
+
 @dataclass
-class RowReducePlan:
+class RowReducePlan(RowTiling):
     op: Operator
     name: str
     class_name: str
@@ -53,16 +72,8 @@ class RowReducePlan:
     layout: str = "row_reduce"
 
     @property
-    def tiling_fields(self) -> list[tuple[str, str]]:
-        return [("uint32_t", "c2cRows"), ("uint32_t", "c2cCols"), *((c_type(s.dtype), s.name) for s in self.scalars)]
-
-    @property
-    def uses_compare(self) -> bool:
-        return any(i.api in ("Compare", "CompareScalar", "Select") for i in self.instrs)
-
-    @property
     def work_elems(self) -> int:
-        return 2 * ((self.chunk_elems + 63) // 64) + 64  # ReduceMax keeps value and index per 256-byte repeat
+        return self.work_for(self.chunk_elems)
 
 
 def _single_reduce(value: Node) -> Reduce:

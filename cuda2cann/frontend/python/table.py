@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 
-from cuda2cann.mappings.tables import STATUSES, ApiMapping, MappingError
+from cuda2cann.mappings.tables import STATUSES, ApiMapping, MappingError, collect_entries
 
 KINDS = ("module", "function", "class", "attribute")
 UNKNOWN = "unknown"
@@ -90,18 +90,7 @@ def load_python_table(text: str, file: str = FILE) -> PythonTable:
         value = meta.get(key)
         if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str) and _DOTTED.fullmatch(v) for v in value)):
             raise MappingError(file, f"library.{key}", f"missing or not a {'list of dotted names' if kind is list else 'string'}")
-    entries: list[ApiMapping] = []
-    seen: dict[str, str] = {}
-    for kind in KINDS:
-        section = data.get(kind, {})
-        if not isinstance(section, dict):
-            raise MappingError(file, kind, "must be a table of entries")
-        for name, entry in section.items():
-            key = f"{kind}.{name}"
-            if name in seen:
-                raise MappingError(file, key, f"duplicate name: also in [{seen[name]}]")
-            seen[name] = kind
-            entries.append(_entry(file, key, meta["name"], kind, name, entry))
+    entries = collect_entries(data, file, meta["name"], KINDS, _entry)
     return PythonTable(meta["name"], meta["title"], file, tuple(meta["unknown_prefixes"]), tuple(entries))
 
 
