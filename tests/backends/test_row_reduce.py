@@ -79,3 +79,16 @@ def test_a_mutated_row_reduction_is_a_mismatch(tmp_path):
 def test_row_reduce_kernel_compiles_with_the_real_headers(tmp_path):
     write_port(tmp_path, row_op(Op.MIN, lambda x: Binary(Op.MUL, x, x)), "row_sum")
     assert syntax_check(tmp_path / "row_sum.cpp", cann_root()) == []
+
+
+def test_accumulator_not_at_identity_is_combined_on_the_scalar_unit():
+    """`amax = 0; amax = fmaxf(amax, |x|)` → max(0, reduce_max |x|): the max with the start value runs after the reduce."""
+    from cuda2cann.ir.nodes import Const, Unary
+    lifted = row_op(Op.MAX, lambda x: Unary(Op.ABS, x), "absmax")
+    (store,) = lifted.operator.stores
+    value = Binary(Op.DIV, Binary(Op.MAX, Const(0.0, F32), store.value), Const(127.0, F32))
+    op = lifted.operator
+    lifted = LiftedKernel(Operator(op.name, op.params, op.axes, (Store("out", ROW, value),), "reduction"), {"i0": "gid.r"})
+    plan = plan_row_reduce(lifted, soc_profile("Ascend910B2"))
+    zero, d = "static_cast<float>(0.0)", "static_cast<float>(127.0)"
+    assert plan.finish == f"(({zero} > reduced ? {zero} : reduced) / {d})"

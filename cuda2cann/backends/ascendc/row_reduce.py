@@ -95,13 +95,16 @@ def _finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str
         case Binary(op=op, a=a, b=b) if op in (Op.ADD, Op.SUB, Op.MUL, Op.DIV):
             sym = {Op.ADD: "+", Op.SUB: "-", Op.MUL: "*", Op.DIV: "/"}[op]
             return f"({_finish_expr(a, red, var, scalar_names)} {sym} {_finish_expr(b, red, var, scalar_names)})"
+        case Binary(op=op, a=a, b=b) if op in (Op.MAX, Op.MIN):  # e.g. an absmax accumulator that starts at 0
+            x, y = _finish_expr(a, red, var, scalar_names), _finish_expr(b, red, var, scalar_names)
+            return f"({x} {'>' if op is Op.MAX else '<'} {y} ? {x} : {y})"
         case Unary(op=Op.NEG, x=x):
             return f"(-{_finish_expr(x, red, var, scalar_names)})"
     if isinstance(value, Cast):
         return f"static_cast<{c_type(compute_type(value.type))}>({_finish_expr(value.x, red, var, scalar_names)})"
     if isinstance(value, IndexValue) and not {s.name for s in sx.free_symbols(value.index)} - set(scalar_names):
         return f"static_cast<{c_type(value.type)}>({sx.to_c(sx.substitute(value.index, {n: sx.sym(v) for n, v in scalar_names.items()}))})"
-    raise LowerError("C2C213", "only + - * / of scalars may follow the reduction (computed on the scalar unit)")
+    raise LowerError("C2C213", "only + - * / max min of scalars may follow the reduction (computed on the scalar unit)")
 
 
 def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
