@@ -92,3 +92,27 @@ def test_accumulator_not_at_identity_is_combined_on_the_scalar_unit():
     plan = plan_row_reduce(lifted, soc_profile("Ascend910B2"))
     zero, d = "static_cast<float>(0.0)", "static_cast<float>(127.0)"
     assert plan.finish == f"(({zero} > reduced ? {zero} : reduced) / {d})"
+
+
+def test_generated_spec_launches_like_the_files_own_launch_site(tmp_path):
+    """A static sh[128] launched <<<rows, 128>>>: validating with 256 threads would overrun the shared array."""
+    from cuda2cann.translate import translate_tree
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "k.cu").write_text("""
+__global__ void rowsum128(const float* x, float* out, int rows, int cols) {
+  __shared__ float sh[128];
+  int row = blockIdx.x;
+  if (row >= rows) return;
+  float acc = 0.0f;
+  for (int c = threadIdx.x; c < cols; c += blockDim.x) acc += x[row * cols + c];
+  sh[threadIdx.x] = acc;
+  __syncthreads();
+  for (int s = blockDim.x / 2; s > 0; s >>= 1) { if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s]; __syncthreads(); }
+  if (threadIdx.x == 0) out[row] = sh[0];
+}
+void launch(const float* x, float* out, int rows, int cols) { rowsum128<<<rows, 128>>>(x, out, rows, cols); }
+""")
+    (record,) = translate_tree(src, tmp_path / "out", validate=True, options=ValidateOptions(cases=2, seed=1, devices=False))
+    assert 'block = ["128"]' in (Path(record.output) / "rowsum128.c2c.toml").read_text()
+    assert record.validation == "equivalent", record.validation_message

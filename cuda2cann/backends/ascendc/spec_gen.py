@@ -97,15 +97,25 @@ def _block_dim(plan: PointwisePlan) -> str:
     return f"max(1, min(cores, ceil_div({plan.flat_extent}, {plan.tile_elems})))"
 
 
+def _launch_block(lifted: LiftedKernel) -> tuple[int, ...] | None:
+    """The launch site's block shape unless it contradicts what the index arithmetic assumes."""
+    launch = lifted.launch_block
+    if launch and all(launch["xyz".index(d)] == v for d, v in lifted.block_requirements.items() if "xyz".index(d) < len(launch)):
+        return launch
+    return None
+
+
 def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
     """A launch that covers the domain: the kernel's own block-size assumptions are kept."""
     op = lifted.operator
     origin = lifted.axis_origin
+    launch = _launch_block(lifted)
     rows = [a for a in op.axes if origin[a.name] in ("gid.b", "gid.r")]
     if rows:  # cooperative kernels: a block per row, or a warp (threadIdx.x) per row with 8 rows per block
         if origin[rows[0].name] == "gid.r":
-            return [f"ceil_div(max({rows[0].extent}, 1), 8)"], ["32", "8"]
-        block = lifted.block_requirements.get("x", 256)
+            per_block = launch[1] if launch and len(launch) > 1 and launch[0] == 32 else 8
+            return [f"ceil_div(max({rows[0].extent}, 1), {per_block})"], ["32", str(per_block)]
+        block = lifted.block_requirements.get("x", launch[0] if launch else 256)
         return [f"max({rows[0].extent}, 1)"], [str(block)]
     by_dim = {origin[a.name][-1]: a for a in op.axes if origin[a.name].startswith("gid.")}
     strided = [a for a in op.axes if origin[a.name].startswith("it")]
@@ -114,6 +124,8 @@ def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
         return [f"min(ceil_div({strided[0].extent}, {block}), 2 * cores)"], [str(block)]
     dims = [d for d in "xyz" if d in by_dim]
     default = {1: {"x": 256}, 2: {"x": 32, "y": 8}, 3: {"x": 16, "y": 4, "z": 4}}[len(dims)]
+    if launch and len(launch) >= len(dims):  # the shape the file's own launch uses
+        default = dict(zip("xyz", launch, strict=False))
     block = [lifted.block_requirements.get(d, default.get(d, 1)) for d in "xyz"[:len(dims)]]
     grid = [(f"{by_dim[d].extent} // {b}" if str(by_dim[d].extent).startswith(LAUNCH_EXTENT_PREFIX)
              else f"ceil_div(max({by_dim[d].extent}, 1), {b})") if d in by_dim else "1" for d, b in zip("xyz", block, strict=False)]

@@ -52,6 +52,8 @@ class LiftedKernel:
     notes: list[str] = field(default_factory=list)
     #: the CUDA kernel declares `extern __shared__` memory (its launch needs dynamic shared bytes)
     uses_dynamic_shared: bool = False
+    #: block shape of the kernel's launch site in the file, when spelled as literals
+    launch_block: tuple[int, ...] | None = None
 
 
 def _is_axis_symbol(s: sx.Sym) -> bool:

@@ -67,6 +67,19 @@ class LaunchSite:
     args: tuple[str, ...]
     line: int
 
+    def block_dims(self) -> tuple[int, ...] | None:
+        """The block shape when the launch spells it as literals (`128`, `dim3(32, 4)`), else None."""
+        if len(self.config) < 2:
+            return None
+        text_ = self.config[1].replace(" ", "")
+        if text_.isdigit():
+            return (int(text_),)
+        if text_.startswith("dim3(") and text_.endswith(")"):
+            parts = text_[5:-1].split(",")
+            if parts and all(p.isdigit() for p in parts):
+                return tuple(int(p) for p in parts)
+        return None
+
 
 def parse_type(type_node: Node | None, declarator: Node | None, extra_qualifiers: list[str]) -> tuple[CType, str | None]:
     """Type and declared name of a parameter/declaration from its syntax nodes."""

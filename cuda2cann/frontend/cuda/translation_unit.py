@@ -47,8 +47,17 @@ def analyse_file(path: Path, include_dirs: tuple[Path, ...] = (), defines: dict[
     outcomes = []
     for k in (f for f in fns if f.is_kernel):
         for targs in _instantiations(k, launches, template_dtypes):
-            outcomes.append(_lift_one(k, device, pre, targs, str(path), aliases))
+            outcome = _lift_one(k, device, pre, targs, str(path), aliases)
+            if outcome.lifted is not None:
+                outcome.lifted.launch_block = _launch_block(k, launches, targs)
+            outcomes.append(outcome)
     return TranslationUnit(path, pre, outcomes, launches, errors)
+
+
+def _launch_block(k: FunctionDef, launches: list[LaunchSite], targs: dict[str, str]) -> tuple[int, ...] | None:
+    """The literal block shape shared by every launch of this instantiation in the file (None if unknown or mixed)."""
+    shapes = {ls.block_dims() for ls in launches if ls.kernel == k.name and ls.template_args == tuple(targs.values())}
+    return shapes.pop() if len(shapes) == 1 else None
 
 
 def _instantiations(k: FunctionDef, launches: list[LaunchSite], defaults: tuple[str, ...]) -> list[dict[str, str]]:
