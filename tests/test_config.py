@@ -54,4 +54,5 @@ def test_bad_config_names_file_and_key(tmp_path, table, fragment):
 
 
 def test_no_pyproject_means_defaults(tmp_path):
-    assert load_config(tmp_path).path is None or load_config(tmp_path).include == ()
+    cfg = load_config(tmp_path)  # pytest's tmp folders have no pyproject.toml above them
+    assert cfg.path is None and cfg.include == () and cfg.defines == () and cfg.soc is None

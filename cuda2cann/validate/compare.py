@@ -89,7 +89,7 @@ def _special_mismatch(e: np.ndarray, a: np.ndarray) -> str | None:
         i = int(np.argmax(nan_e != nan_a))
         return f"NaN positions differ: first at flat index {i} (expected {e[i]:.9g}, got {a[i]:.9g})"
     inf_e, inf_a = np.isinf(e), np.isinf(a)
-    diff = (inf_e | inf_a) & ~(nan_e | nan_a) & (e != a) & (inf_e | inf_a)
+    diff = (inf_e | inf_a) & ~(nan_e | nan_a) & (e != a)
     if diff.any():
         i = int(np.argmax(diff))
         return f"infinities differ: first at flat index {i} (expected {e[i]:.9g}, got {a[i]:.9g})"

@@ -26,6 +26,7 @@ SYNC_IDENTIFIERS = frozenset({
     "WarpReduce", "BlockScan", "grid_group", "sync",
 })
 USER_MAIN = "cuda2cann_user_main"
+MODE_PLACEHOLDER = "CUDA2CANN_SYNC_MODE_TBD"
 
 
 class CudaSourceError(ValueError):
@@ -48,8 +49,6 @@ class _Rewriter:
     search_dirs: tuple[Path, ...]
     next_id: int = 1
     uses_sync: bool = False
-    #: decided by a first pass over the whole file: host launches then pick fibers conservatively
-    uses_sync_anywhere: bool = False
     rewritten: dict[Path, bytes] = field(default_factory=dict)
 
     def rewrite_file(self, path: Path) -> bytes:
@@ -112,7 +111,7 @@ class _Rewriter:
     def launch(self, call: Node) -> Edit:
         config = [text(c) for c in _launch_config(call).named_children]
         config += ["0"] * (4 - len(config))
-        mode = "cuda_cpu::SyncMode::Fibers" if self.uses_sync_anywhere else "cuda_cpu::SyncMode::Loop"
+        mode = "cuda_cpu::SyncMode::" + MODE_PLACEHOLDER  # filled once every file has been scanned
         fn = text(call.child_by_field_name("function"))
         args = [text(a) for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
         replacement = f"cuda_cpu::launch(cuda_cpu::LaunchConfig({', '.join(config)}, {mode}), {', '.join([fn, *args])})"
@@ -171,23 +170,16 @@ def _outermost(edits: list[Edit]) -> list[Edit]:
     return kept
 
 
-def _file_uses_sync(path: Path, search_dirs: tuple[Path, ...]) -> bool:
-    probe = _Rewriter(search_dirs)
-    try:
-        probe.rewrite_file(path)
-    except CudaSourceError:
-        return True
-    return probe.uses_sync
-
-
 def prepare_cuda_source(path: Path, search_dirs: tuple[Path, ...] = (), staging_root: Path | None = None) -> PreparedSource:
     """Rewrite `path` and its project headers for cuda-cpu; headers go to a content-addressed folder."""
     path = path.resolve()
     rewriter = _Rewriter(search_dirs)
-    rewriter.uses_sync_anywhere = _file_uses_sync(path, search_dirs)
-    main_text = rewriter.rewrite_file(path)
-    headers = {p: t for p, t in rewriter.rewritten.items() if p != path}
-    mode = "Fibers" if rewriter.uses_sync_anywhere else "Loop"
+    rewriter.rewrite_file(path)
+    # a launch anywhere uses fibers as soon as any synchronising primitive appears in the file or its headers
+    mode = "Fibers" if rewriter.uses_sync else "Loop"
+    texts = {p: t.replace(MODE_PLACEHOLDER.encode(), mode.encode()) for p, t in rewriter.rewritten.items()}
+    main_text = texts[path]
+    headers = {p: t for p, t in texts.items() if p != path}
     if not headers:
         return PreparedSource(path, main_text.decode("utf-8", errors="replace"), mode, (path.parent, *search_dirs))
     digest = hashlib.sha256(b"".join(str(p).encode() + t for p, t in sorted(headers.items()))).hexdigest()[:24]

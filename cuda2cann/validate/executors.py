@@ -24,7 +24,7 @@ from cuda2cann.validate.cuda_cpu_source import prepare_cuda_source
 from cuda2cann.validate.expr import parse
 from cuda2cann.validate.inputs import Materialized
 from cuda2cann.validate.protocol import FLOAT, INT, ArgValue, read_output, write_input
-from cuda2cann.validate.sandbox import Completed, Limits, run_limited
+from cuda2cann.validate.sandbox import Limits, run_limited
 from cuda2cann.validate.soc import SocProfile
 from cuda2cann.validate.spec import TILING_CTYPES, OperatorSpec, Tensor
 from cuda2cann.validate.toolchain import RUNTIME_ROOT, BuildError, BuildRequest, Runtime, build_executable, cache_dir
@@ -160,10 +160,9 @@ class Executor:
                 out[t.name] = np.frombuffer(blob, dtype=t.dtype.storage).reshape(case.shapes[t.name])
         return out
 
-    def _render_driver(self, template: str, source_text: str, source_path: Path) -> str:
+    def _render_driver(self, template: str, source_text: str, source_path: Path, sync_mode: str = "Loop") -> str:
         return render(template, kernel=self.side_spec.kernel, source_name=source_path.name,
-                      source_path=str(source_path), user_source=source_text, args=self.driver_args(),
-                      sync_mode=getattr(self, "sync_mode", "Loop"))
+                      source_path=str(source_path), user_source=source_text, args=self.driver_args(), sync_mode=sync_mode)
 
 
 class CudaCpuExecutor(Executor):
@@ -173,8 +172,7 @@ class CudaCpuExecutor(Executor):
 
     def build(self) -> None:
         prepared = prepare_cuda_source(self.spec.cuda.source, staging_root=cache_dir().parent / "staging")
-        self.sync_mode = prepared.sync_mode
-        source = self._render_driver("validate/cuda_cpu_driver.cpp.j2", prepared.text, prepared.path)
+        source = self._render_driver("validate/cuda_cpu_driver.cpp.j2", prepared.text, prepared.path, prepared.sync_mode)
         self.program = build_executable(BuildRequest(source, Runtime.CUDA_CPU, include_dirs=prepared.include_dirs,
                                                      dependencies=prepared.dependencies))
 
@@ -344,5 +342,3 @@ def build_gpu_executable(source: str, include_dirs: tuple[Path, ...]) -> Path:
         os.replace(Path(tmp) / "prog", target)
     return target
 
-
-__all__ = ["CannCpuExecutor", "Completed", "CudaCpuExecutor", "Executor", "GpuExecutor", "NpuExecutor", "RunOutcome"]

@@ -7,6 +7,7 @@ composed from exact identities, stated next to each rule. Only APIs of reference
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from cuda2cann.ir.dtypes import DType, dtype
@@ -18,8 +19,9 @@ F32, F16 = dtype("float32"), dtype("float16")
 API_DTYPES = {
     **dict.fromkeys(("Add", "Sub", "Mul", "Max", "Min", "Adds", "Muls", "Maxs", "Mins"),
                     frozenset({"int16", "float16", "int32", "float32"})),
-    **dict.fromkeys(("Div", "Exp", "Ln", "Sqrt", "Rsqrt", "Reciprocal", "Abs", "Compare", "CompareScalar", "Select"),
-                    frozenset({"float16", "float32"})),
+    **dict.fromkeys(("Div", "Exp", "Ln", "Sqrt", "Rsqrt", "Reciprocal", "Abs", "Select"), frozenset({"float16", "float32"})),
+    # int32 compares for equality only: compare() checks the mode
+    **dict.fromkeys(("Compare", "CompareScalar"), frozenset({"float16", "float32", "int32"})),
     "Relu": {"float16", "int32", "float32"},
     "Duplicate": {"int16", "uint16", "float16", "bfloat16", "int32", "uint32", "float32"},
 }
@@ -106,17 +108,23 @@ class Selector:
     memo: dict[Node, Operand] = field(default_factory=dict)
     notes: set[str] = field(default_factory=set)
     scalars_read: int = 0
+    #: names of the temporaries this selector made (data tiles and bit masks)
+    temp_names: set[str] = field(default_factory=set)
+    masks: set[str] = field(default_factory=set)
     #: tensors read as one scalar per tile row (per-row broadcasts): tensor → (C variable, dtype)
     scalar_loads: dict[str, tuple[str, DType]] = field(default_factory=dict)
 
     def temp(self, dt: DType, kind: str = "t") -> Tile:
         self.temps += 1
-        return Tile(f"{kind}{self.temps}", dt)
+        tile = Tile(f"{kind}{self.temps}", dt)
+        (self.masks if kind == "mask" else self.temp_names).add(tile.name)
+        return tile
 
     def emit(self, api: str, dst: Tile, *srcs: Operand, extra: tuple[str, ...] = (), count: str = "count", comment: str = "") -> Tile:
         for s in (dst, *srcs):
-            if api in API_DTYPES and isinstance(s, Tile) and s.dtype.name not in API_DTYPES[api] and api not in ("Select", "Compare",
-                                                                                                               "CompareScalar"):
+            if not isinstance(s, Tile) or api not in API_DTYPES or s.name in self.masks:
+                continue  # the uint8 bit mask of Compare/Select is not a data operand
+            if s.dtype.name not in API_DTYPES[api]:
                 raise LowerError("C2C201", f"AscendC {api} does not support {s.dtype.name} on Atlas A2")
         self.instrs.append(Instr(api, dst, srcs, extra, count, comment))
         return dst
@@ -362,6 +370,5 @@ def _power_of_two(expr: str) -> bool:
         v = float(expr.rstrip("f"))
     except ValueError:
         return False
-    import math
     return v > 0 and math.log2(v).is_integer()
 

@@ -180,17 +180,12 @@ def _write_result(selector: Selector, result, out: Tile) -> None:
         return
     result = selector.cast(result, out.dtype)
     last = selector.instrs[-1] if selector.instrs else None
-    if last is not None and last.dst == result and result not in selector.inputs.values() and not _is_output(result) \
-            and not _read_later(selector.instrs, result):
+    if last is not None and last.dst == result and result.name in selector.temp_names and not _read_later(selector.instrs, result):
         selector.instrs[-1] = Instr(last.api, out, last.srcs, last.extra, last.count, last.comment)
         _rename_dst(selector, result, out)
         return
     zero = Scalar("0", out.dtype) if not out.dtype.is_float else Scalar(f"static_cast<{c_type(out.dtype)}>(0)", out.dtype)
     selector.emit("Adds", out, result, zero, comment="copy into the output tile")
-
-
-def _is_output(tile: Tile) -> bool:
-    return tile.name.endswith("Out")
 
 
 def _read_later(instrs: list[Instr], tile: Tile) -> bool:

@@ -67,7 +67,7 @@ class CooperativeLifter(Lifter):
         #: row-element axis per extent: loops over the same row share it
         self.row_axes: dict = {}
         #: set once a row guard `if (row < rows) {...}` has closed: later stores would escape the guard
-        self.row_guard_end: int | None = None
+        self.after_row_guard = False
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -145,12 +145,12 @@ class CooperativeLifter(Lifter):
                 state.conds = (*state.conds, cond)
                 self.statement(node.child_by_field_name("consequence"), state)
                 state.conds = state.conds[:-1]
-                self.row_guard_end = len(self.stores)
+                self.after_row_guard = True
                 return None
         return super().s_if(node, state)
 
     def store(self, ptr, index, value, state, node) -> None:
-        if self.row_guard_end is not None:
+        if self.after_row_guard:
             raise self.fail("C2C102", "a store after a row guard `if (row < rows) { ... }` (write the guard as an early return)",
                             node)
         super().store(ptr, index, value, state, node)

@@ -49,7 +49,6 @@ class LiftedKernel:
     axis_origin: dict[str, str] = field(default_factory=dict)
     #: blockDim values the index arithmetic assumes (e.g. {"x": 256})
     block_requirements: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
     #: the CUDA kernel declares `extern __shared__` memory (its launch needs dynamic shared bytes)
     uses_dynamic_shared: bool = False
     #: block shape of the kernel's launch site in the file, when spelled as literals

@@ -89,9 +89,7 @@ def parse_type(type_node: Node | None, declarator: Node | None, extra_qualifiers
     d = declarator
     while d is not None:
         if d.type in ("pointer_declarator", "abstract_pointer_declarator"):
-            pointer += 1
-            if any(c.type == "type_qualifier" and text(c) == "const" for c in d.children):
-                pass  # const pointer: irrelevant to the pointee
+            pointer += 1  # a const pointer (`float* const p`) says nothing about the pointee
             d = d.child_by_field_name("declarator")
         elif d.type in ("identifier", "field_identifier"):
             name = text(d)

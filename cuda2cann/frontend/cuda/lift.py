@@ -137,7 +137,6 @@ class Lifter:
         self.kernel, self.functions, self.file = kernel, functions, file
         self.types = dict(template_args or {})
         self.stores: list[RawStore] = []
-        self.loads: set[str] = set()
         self.scalars: dict[str, DType] = {}
         self.block_requirements: dict[str, int] = {}
         self.loop_counter = 0
@@ -421,7 +420,6 @@ class Lifter:
                 if st.conds != state.conds:
                     raise self.fail("C2C105", f"{ptr.tensor}[{index}] is read after a write under a different condition", node)
                 return st.value
-        self.loads.add(ptr.tensor)
         return Val(Load(ptr.tensor, index, ptr.elem))
 
     def e_call(self, node: TSNode, state: ThreadState) -> Value:

@@ -31,7 +31,6 @@ class TranslationUnit:
     pre: Preprocessed
     kernels: list[KernelOutcome]
     launches: list[LaunchSite]
-    parse_errors: list[int] = field(default_factory=list)
 
 
 def analyse_file(path: Path, include_dirs: tuple[Path, ...] = (), defines: dict[str, str] | None = None,
@@ -39,7 +38,6 @@ def analyse_file(path: Path, include_dirs: tuple[Path, ...] = (), defines: dict[
     """Lift every `__global__` kernel of `path`; templated kernels are instantiated per launch or `template_dtypes`."""
     pre = preprocess(path, include_dirs, defines)
     tree = parse(pre.text.encode())
-    errors = sorted({pre.origin(n.start_point[0] + 1)[1] for n in walk(tree.root_node) if n.type == "ERROR" or n.is_missing})
     fns = function_defs(tree.root_node)
     device = {f.name: f for f in fns if not f.is_kernel}
     launches = launch_sites(tree.root_node)
@@ -51,7 +49,7 @@ def analyse_file(path: Path, include_dirs: tuple[Path, ...] = (), defines: dict[
             if outcome.lifted is not None:
                 outcome.lifted.launch_block = _launch_block(k, launches, targs)
             outcomes.append(outcome)
-    return TranslationUnit(path, pre, outcomes, launches, errors)
+    return TranslationUnit(path, pre, outcomes, launches)
 
 
 def _launch_block(k: FunctionDef, launches: list[LaunchSite], targs: dict[str, str]) -> tuple[int, ...] | None:
