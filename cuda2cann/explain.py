@@ -19,7 +19,7 @@ def _describe_size(plan) -> str:
             return f"{plan.rows} rows of {plan.cols}, tiles of {plan.tile_elems}"
         case "row_reduce":
             return f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}"
-    return f"{plan.rows} rows of {plan.cols}, one pass per row of up to {plan.max_cols}"
+    return f"{plan.rows} rows of {plan.cols}, one pass per row of up to {plan.max_cols}, chunked passes beyond"
 
 
 def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple[Path, ...] = (),

@@ -23,7 +23,7 @@ from cuda2cann.validate.inputs import Case, admissible, case_strategy, edge_case
 from cuda2cann.validate.results import ValidationResult
 from cuda2cann.validate.sandbox import Limits
 from cuda2cann.validate.soc import DEFAULT_SOC, soc_profile
-from cuda2cann.validate.spec import OperatorSpec
+from cuda2cann.validate.spec import OperatorSpec, SpecError
 from cuda2cann.validate.toolchain import BuildError
 
 
@@ -70,6 +70,11 @@ def validate_spec(spec: OperatorSpec, options: ValidateOptions = ValidateOptions
     if spec.ascendc is None:
         result.status, result.message = "unported", "the spec has no [ascendc] section: no AscendC version to compare"
         return result
+    try:
+        fixed_cases = edge_cases(spec)
+    except SpecError as exc:
+        result.status, result.message = "error", str(exc)
+        return result
     soc = soc_profile(options.soc)
     limits = Limits(options.timeout_s or spec.timeout_s, options.memory_bytes)
     reference, port = CudaCpuExecutor(spec, soc, limits), CannCpuExecutor(spec, soc, limits)
@@ -92,7 +97,7 @@ def validate_spec(spec: OperatorSpec, options: ValidateOptions = ValidateOptions
     n_random = options.cases if options.cases is not None else spec.cases
     tally = _Tally()
     check = _checker(spec, reference, active[1:], tally)
-    for case in edge_cases(spec):
+    for case in fixed_cases:
         if not check(case).ok:
             break
     else:

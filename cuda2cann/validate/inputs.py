@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cuda2cann.ir.dtypes import DType, from_float64
 from cuda2cann.validate.expr import ExprError
 from cuda2cann.validate.soc import DEFAULT_SOC, soc_profile
-from cuda2cann.validate.spec import OperatorSpec, Scalar, Symbol, Tensor
+from cuda2cann.validate.spec import OperatorSpec, Scalar, SpecError, Symbol, Tensor
 
 #: usable UB of the default SoC (910B: 192 KiB - 256 B - 8 KiB): what a case must exceed to test tiling
 UB_USABLE_BYTES = soc_profile(DEFAULT_SOC).ub_usable
@@ -108,7 +108,13 @@ def edge_cases(spec: OperatorSpec) -> list[Case]:
     large = _beyond_ub(spec, ragged)
     if large is not None:
         cases.append(Case(large, mid, "normal", 3, "beyond-ub"))
-    return [c for c in cases if admissible(spec, c)]
+    cases = [c for c in cases if admissible(spec, c)]
+    for i, e in enumerate(spec.edges):  # asked for by name: never dropped silently
+        case = Case(dict(e.symbols), mid, e.profile, 4 + i, e.label)
+        if not admissible(spec, case):
+            raise SpecError(spec.path, f"edge[{i}]", f"case {e.label!r} violates `where` or exceeds {MAX_CASE_ELEMENTS} elements")
+        cases.append(case)
+    return cases
 
 
 def _beyond_ub(spec: OperatorSpec, start: dict[str, int]) -> dict[str, int] | None:

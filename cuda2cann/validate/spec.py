@@ -108,6 +108,15 @@ class Tolerance:
 
 
 @dataclass(frozen=True)
+class EdgeCase:
+    """A case the spec asks for by name: fixed symbol values (e.g. a row longer than the UB), always run."""
+
+    label: str
+    symbols: Mapping[str, int]
+    profile: str = "normal"
+
+
+@dataclass(frozen=True)
 class OperatorSpec:
     """Everything the harness needs to run both versions of one operator."""
 
@@ -124,6 +133,7 @@ class OperatorSpec:
     tolerances: Mapping[str, Tolerance] = field(default_factory=dict)
     cases: int = 12
     timeout_s: float = 60.0
+    edges: tuple[EdgeCase, ...] = ()
 
     def tensor(self, name: str) -> Tensor | None:
         return next((t for t in self.tensors if t.name == name), None)
@@ -193,7 +203,7 @@ class _Loader:
     def spec(self) -> OperatorSpec:
         d = self.data
         known = {"name", "description", "symbols", "tensors", "scalars", "cuda", "ascendc", "where", "profiles",
-                 "compare", "cases", "timeout_s"}
+                 "compare", "cases", "timeout_s", "edge"}
         for key in d:
             if key not in known:
                 raise self.fail(key, f"unknown key (known: {', '.join(sorted(known))})")
@@ -216,6 +226,7 @@ class _Loader:
             tolerances={k: self.tolerance(k, v) for k, v in self.get(d, "compare", "", dict, {}).items()},
             cases=self.get(d, "cases", "", int, 12),
             timeout_s=float(self.get(d, "timeout_s", "", (int, float), 60.0)),
+            edges=tuple(self.edge(i, v, symbols, profiles) for i, v in enumerate(self.get(d, "edge", "", list, []))),
         )
         self.check_names(spec)
         return spec
@@ -231,6 +242,19 @@ class _Loader:
         if mult < 1:
             raise self.fail(where, "multiple_of must be >= 1")
         return Symbol(name, lo, hi, mult)
+
+    def edge(self, i: int, v: Any, symbols: tuple[Symbol, ...], profiles: tuple[str, ...]) -> EdgeCase:
+        where = f"edge[{i}]"
+        if not isinstance(v, dict):
+            raise self.fail(where, 'expected a table like { label = "long-row", symbols = { rows = 2, cols = 70001 } }')
+        values = self.get(v, "symbols", where, dict)
+        names = {s.name for s in symbols}
+        if set(values) != names or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in values.values()):
+            raise self.fail(f"{where}.symbols", f"expected a non-negative integer for each symbol ({', '.join(sorted(names))})")
+        profile = self.get(v, "profile", where, str, "normal")
+        if profile not in VALUE_PROFILES:
+            raise self.fail(f"{where}.profile", f"unknown value profile {profile!r} (known: {', '.join(VALUE_PROFILES)})")
+        return EdgeCase(self.get(v, "label", where, str, f"edge-{i}"), dict(values), profile)
 
     def tensor(self, name: str, v: Any) -> Tensor:
         where = f"tensors.{name}"

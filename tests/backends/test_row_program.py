@@ -9,6 +9,8 @@ import pytest
 from cuda2cann.backends.ascendc.syntax_check import cann_root, syntax_check
 from cuda2cann.translate import translate_tree
 from cuda2cann.validate.harness import ValidateOptions
+from cuda2cann.validate.soc import soc_profile
+from cuda2cann.validate.spec import load_spec
 
 KERNELS = {
     "logsoftmax": """
@@ -62,6 +64,10 @@ def test_row_programs_are_equivalent(tmp_path, name):
     record = translate(tmp_path, name, validate=True, options=ValidateOptions(cases=3, seed=4, devices=False))
     assert record.status == "translated" and record.op_class == "row", record.findings
     assert record.validation == "equivalent", record.validation_message
+    # the generated spec always runs two rows longer than the whole UB (the chunked path)
+    spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
+    (edge,) = spec.edges
+    assert edge.symbols["cols"] * 4 > soc_profile("Ascend910B2").ub_usable and edge.symbols["cols"] % 8
 
 
 @pytest.mark.skipif(cann_root() is None, reason="set CUDA2CANN_CANN_ROOT to a CANN toolkit to check against the real headers")
@@ -69,3 +75,14 @@ def test_row_programs_are_equivalent(tmp_path, name):
 def test_row_program_kernels_compile_with_the_real_headers(tmp_path, name):
     record = translate(tmp_path, name)
     assert syntax_check(Path(record.output) / f"{name}.cpp", cann_root()) == []
+
+
+@pytest.mark.parametrize("name", sorted(KERNELS))
+def test_rows_longer_than_a_tile_take_chunked_passes(tmp_path, monkeypatch, name):
+    # a 256-element tile makes every random row of the spec (up to ~1000 columns) take the chunked path
+    monkeypatch.setattr("cuda2cann.backends.ascendc.row_program.MAX_COLS", 256)
+    record = translate(tmp_path, name, validate=True, options=ValidateOptions(cases=4, seed=11, devices=False))
+    assert record.status == "translated", record.findings
+    kernel = (Path(record.output) / f"{name}.cpp").read_text()
+    assert "constexpr uint32_t MAX_COLS = 256;" in kernel and "ReducePass1(" in kernel
+    assert record.validation == "equivalent", record.validation_message

@@ -87,3 +87,18 @@ def test_scalar_bounds_that_are_not_float32_values_still_work(data):
     from cuda2cann.validate.spec import Scalar
     v = data.draw(scalar_strategy(Scalar("alpha", dtype("float32"), 0.0, 0.1)))
     assert 0.0 <= v <= 0.1
+
+
+def test_named_edge_cases_always_run_and_are_never_dropped():
+    import dataclasses
+
+    import pytest
+
+    from cuda2cann.validate.spec import EdgeCase, SpecError
+    spec = make_spec(("n % 2 == 1",), n=(1, 100))
+    with_edge = dataclasses.replace(spec, edges=(EdgeCase("long", {"n": 70001}),))
+    cases = edge_cases(with_edge)
+    assert cases[-1].label == "long" and cases[-1].symbols == {"n": 70001}
+    bad = dataclasses.replace(spec, edges=(EdgeCase("even", {"n": 70000}),))  # violates `where`
+    with pytest.raises(SpecError, match=r"edge\[0\].*'even' violates"):
+        edge_cases(bad)

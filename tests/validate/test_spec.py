@@ -59,6 +59,9 @@ def test_loads_a_complete_spec(tmp_path):
     (('name = "saxpy"', 'name = "saxpy"\nbogus = 1'), "bogus: unknown key"),
     (('role = "inout"', 'role = "input"'), "no tensor has role output or inout"),
     (('block = [256]', 'block = [1, 2, 3, 4]'), "cuda.block: expected 1 to 3 dimensions"),
+    (('name = "saxpy"', 'name = "saxpy"\nedge = [{ symbols = { m = 3 } }]'), "edge[0].symbols: expected a non-negative integer"),
+    (('name = "saxpy"', 'name = "saxpy"\nedge = [{ symbols = { n = 3 }, profile = "odd" }]'), "edge[0].profile: unknown"),
+    (('name = "saxpy"', 'name = "saxpy"\nedge = [3]'), "edge[0]: expected a table"),
 ])
 def test_errors_name_file_and_key(tmp_path, edit, fragment):
     path = write_spec(tmp_path, GOOD.replace(*edit))
@@ -80,3 +83,9 @@ def test_every_corpus_spec_loads():
     for path in specs:
         spec = load_spec(path)
         assert spec.ascendc is not None, f"{path}: the corpus holds pairs"
+
+
+def test_named_edge_cases_load_with_their_labels(tmp_path):
+    text = GOOD.replace('name = "saxpy"', 'name = "saxpy"\nedge = [{ label = "long", symbols = { n = 70001 } }]')
+    spec = load_spec(write_spec(tmp_path, text))
+    assert [(e.label, dict(e.symbols), e.profile) for e in spec.edges] == [("long", {"n": 70001}, "normal")]

@@ -1,13 +1,19 @@
 """Lowering plan for row programs: per-row reductions feeding element-wise outputs (softmax, norms).
 
-`y[r, c] = g(x[r, c], reduce_1(r), ..., reduce_n(r))`, each reduction over the same row. One pass per
-row: the row is copied into UB once, each reduction (inner ones first) is computed on the vector unit and
-read back by the scalar unit (after a V_S event), and the outputs are computed with the reduced values as
-scalars. Rows must fit one UB tile (`max_cols`); longer rows are refused at run time by the host tiling
-function (chunked online passes are future work, issue #4).
+`y[r, c] = g(x[r, c], reduce_1(r), ..., reduce_n(r))`, each reduction over the same row. Rows are split
+over the cores and each launch takes one of two paths, chosen at run time from the row length:
+
+- one pass per row (cols <= max_cols): the row is copied into UB once, each reduction (inner ones first)
+  is computed on the vector unit and read back by the scalar unit (after a V_S event), and the outputs
+  are computed with the reduced values as scalars;
+- chunked passes (longer rows): one streaming pass over the row per reduction, in dependency order, each
+  accumulating chunks of max_cols elements element-wise into an fp32 tile (Add / Max) that is collapsed
+  once at the end of the row; then one pass that computes and writes the outputs chunk by chunk. A row
+  is read from GM (reductions + 1) times, the price of rows that do not fit the UB.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile
@@ -23,6 +29,22 @@ from cuda2cann.validate.soc import SocProfile
 
 F32 = dtype("float32")
 MAX_COLS = 8192
+#: tiles every path of the kernel owns (not temporaries)
+RESERVED = frozenset({"result", "work", "acc"})
+
+
+@dataclass
+class ChunkPass:
+    """One streaming pass over a row: a reduction (accumulated chunk by chunk) or, with `body` None, the outputs."""
+
+    instrs: list[Instr]
+    inputs: list[Tile]
+    row_inputs: list[Tile]
+    body: Tile | None = None
+    combine: str = ""  # Add | Max: how a chunk enters the accumulator
+    reduce_api: str = ""  # ReduceSum | ReduceMax: how the accumulator collapses
+    identity: str = ""
+    sign: str = ""  # "-" when min is computed as -max(-x)
 
 
 @dataclass
@@ -43,12 +65,25 @@ class RowProgramPlan(RowTiling):
     soc: SocProfile
     ub_bytes: int
     reductions: int
+    passes: list[ChunkPass] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     layout: str = "row_program"
 
     @property
     def work_elems(self) -> int:
         return self.work_for(self.max_cols)
+
+    @property
+    def reduction_passes(self) -> list[ChunkPass]:
+        return self.passes[:-1]
+
+    @property
+    def output_pass(self) -> ChunkPass:
+        return self.passes[-1]
+
+    @property
+    def uses_compare(self) -> bool:
+        return any(i.api in ("Compare", "CompareScalar", "Select") for i in (*self.instrs, *(i for p in self.passes for i in p.instrs)))
 
 
 def _reductions_inner_first(op: Operator) -> list[Reduce]:
@@ -58,6 +93,39 @@ def _reductions_inner_first(op: Operator) -> list[Reduce]:
             if isinstance(n, Reduce) and n not in seen:
                 seen.append(n)
     return seen
+
+
+@dataclass
+class _RowOperands:
+    """How the row program's loads become tiles: streamed row elements, row vectors, scalar names."""
+
+    op: Operator
+    col: sx.Expr
+    inputs: dict[str, Tile]
+    row_inputs: dict[str, Tile]
+    scalars: list[ScalarParam]
+
+    def selector(self, reduced: dict[Reduce, Scalar]) -> Selector:
+        sel = Selector({**self.inputs, **self.row_inputs}, {s.name: f"tiling_.{s.name}" for s in self.scalars},
+                       _index_c(self.op, self.scalars))
+        sel.memo.update(reduced)
+        return sel
+
+    def body(self, sel: Selector, r: Reduce) -> Tile:
+        """The reduction's body over the row's elements, in fp32, negated for min (min(x) = -max(-x), exact)."""
+        if r.op not in (Op.ADD, Op.MAX, Op.MIN):
+            raise LowerError("C2C213", f"no AscendC lowering for a {r.op.value} reduction")
+        body = sel.operand(rename_axes(r.body, {sx.sym(r.axis, 0, None): self.col}, 0))
+        if not isinstance(body, Tile):
+            raise LowerError("C2C213", "a reduction whose body does not depend on the row's elements")
+        body = sel.cast(body, F32)
+        if r.op is Op.MIN:
+            body = sel.emit("Muls", sel.temp(F32), body, Scalar("-1.0f", F32))
+        return body
+
+    def tiles_read(self, instrs: list[Instr], extra: Tile | None = None) -> tuple[list[Tile], list[Tile]]:
+        names = {n for i in instrs for n in i.reads()} | ({extra.name} if extra else set())
+        return ([t for t in self.inputs.values() if t.name in names], [t for t in self.row_inputs.values() if t.name in names])
 
 
 def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
@@ -90,43 +158,103 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     tensors = [p for p in op.params if isinstance(p, TensorParam)]
     scalars = [p for p in op.params if isinstance(p, ScalarParam)]
     streamed -= row_vectors
-    inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted(streamed)}
-    row_inputs = {t: Tile(f"{t}Row", op.param(t).dtype) for t in sorted(row_vectors)}
-    selector = Selector({**inputs, **row_inputs}, {s.name: f"tiling_.{s.name}" for s in scalars}, _index_c(op, scalars))
-    result = Tile("result", F32)
-    work = Tile("work", F32)
+    operands = _RowOperands(op, col, {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted(streamed)},
+                            {t: Tile(f"{t}Row", op.param(t).dtype) for t in sorted(row_vectors)}, scalars)
+    outputs = [(st.tensor, Tile(f"{st.tensor}Out", op.param(st.tensor).dtype)) for st in op.stores]
+    fixed = {t.name for t in (*operands.inputs.values(), *operands.row_inputs.values())} | {t.name for _, t in outputs} | RESERVED
+    notes: set[str] = set()
+
+    # one pass: every reduction on the whole row, then the outputs
+    selector = operands.selector({})
+    result, work = Tile("result", F32), Tile("work", F32)
     for j, r in enumerate(reductions):
-        if r.op not in (Op.ADD, Op.MAX, Op.MIN):
-            raise LowerError("C2C213", f"no AscendC lowering for a {r.op.value} reduction")
-        body = selector.operand(rename_axes(r.body, {sx.sym(r.axis, 0, None): col}, 0))
-        if not isinstance(body, Tile):
-            raise LowerError("C2C213", "a reduction whose body does not depend on the row's elements")
-        body = selector.cast(body, F32)
-        if r.op is Op.MIN:  # min(x) = -max(-x), exact
-            body = selector.emit("Muls", selector.temp(F32), body, Scalar("-1.0f", F32))
-        api = "ReduceSum" if r.op is Op.ADD else "ReduceMax"
-        selector.instrs.append(Instr(api, result, (body, work), count="cols"))
-        var = f"reduced{j}"
-        selector.instrs.append(Instr("__read_result", result, (), (var, "-" if r.op is Op.MIN else ""), count="cols"))
-        selector.memo[r] = Scalar(var, F32)
-    outputs = []
-    for st in op.stores:
-        out = Tile(f"{st.tensor}Out", op.param(st.tensor).dtype)
-        _write_result(selector, selector.operand(st.value), out)
-        outputs.append((st.tensor, out))
-    fixed = {t.name for t in (*inputs.values(), *row_inputs.values())} | {t.name for _, t in outputs} | {"result", "work"}
-    instrs = _allocate(selector.instrs, fixed)
-    temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
-                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
-    per_elem = BUFFER_NUM * (sum(t.dtype.itemsize for t in inputs.values()) + sum(t.dtype.itemsize for _, t in outputs))
-    per_elem += sum(t.dtype.itemsize for t in row_inputs.values())  # row vectors: one buffer, loaded once per core
-    per_elem += sum(t.dtype.itemsize for t in temps)
+        body = operands.body(selector, r)
+        selector.instrs.append(Instr("ReduceSum" if r.op is Op.ADD else "ReduceMax", result, (body, work), count="cols"))
+        selector.instrs.append(Instr("__read_result", result, (), (f"reduced{j}", "-" if r.op is Op.MIN else ""), count="cols"))
+        selector.memo[r] = Scalar(f"reduced{j}", F32)
+    _write_outputs(selector, op, outputs)
+    notes |= selector.notes
+    one_pass = _allocate(selector.instrs, fixed)
+
+    # chunked passes: one per reduction (earlier results as scalars), then the outputs
+    passes, lists = [], [one_pass]
+    reduced = {r: Scalar(f"reduced{j}", F32) for j, r in enumerate(reductions)}
+    for j, r in enumerate(reductions):
+        sel = operands.selector({q: reduced[q] for q in reductions[:j]})
+        body = operands.body(sel, r)
+        instrs = _allocate(sel.instrs, fixed | {body.name})
+        inputs, row_inputs = operands.tiles_read(instrs, body)
+        passes.append(ChunkPass(instrs, inputs, row_inputs, body, "Add" if r.op is Op.ADD else "Max",
+                                "ReduceSum" if r.op is Op.ADD else "ReduceMax", "0.0f" if r.op is Op.ADD else "-__builtin_inff()",
+                                "-" if r.op is Op.MIN else ""))
+        lists.append(instrs)
+        notes |= sel.notes
+    sel = operands.selector(reduced)
+    _write_outputs(sel, op, outputs)
+    instrs = _allocate(sel.instrs, fixed)
+    passes.append(ChunkPass(instrs, *operands.tiles_read(instrs)))
+    lists.append(instrs)
+
+    renamed, temps = _share_temps(lists, fixed)
+    one_pass = renamed[0]
+    for p, instrs, rename in zip(passes, renamed[1:], _renamings(lists[1:], fixed), strict=True):
+        p.instrs = instrs
+        if p.body is not None:
+            p.body = rename(p.body)
+    per_elem = BUFFER_NUM * (sum(t.dtype.itemsize for t in operands.inputs.values()) + sum(t.dtype.itemsize for _, t in outputs))
+    per_elem += sum(t.dtype.itemsize for t in operands.row_inputs.values())  # row vectors: one buffer
+    per_elem += sum(t.dtype.itemsize for t in temps) + (F32.itemsize if reductions else 0)  # + the chunked passes' accumulator
     max_cols = min(MAX_COLS, ((soc.ub_usable - 12 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
     if max_cols < ALIGN_ELEMS:
         raise LowerError("C2C211", "the row program's buffers do not fit the UB")
     plan = RowProgramPlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
-                          [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(inputs.values()), list(row_inputs.values()),
-                          outputs, scalars,
-                          instrs, temps, max_cols, soc, max_cols * per_elem + 12 * 1024, len(reductions), sorted(selector.notes))
-    plan.notes.append(f"one pass per row: rows of more than {max_cols} elements are refused by the host tiling function")
+                          [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(operands.inputs.values()),
+                          list(operands.row_inputs.values()), outputs, scalars, one_pass, temps, max_cols, soc,
+                          max_cols * per_elem + 12 * 1024, len(reductions), passes, sorted(notes))
+    plan.notes.append(f"rows of up to {max_cols} elements take one pass; longer rows take {len(passes)} chunked passes over GM")
     return plan
+
+
+def _write_outputs(selector: Selector, op: Operator, outputs: list[tuple[str, Tile]]) -> None:
+    for st, (_, out) in zip(op.stores, outputs, strict=True):
+        _write_result(selector, selector.operand(st.value), out)
+
+
+def _temp_key(t: Tile) -> tuple[str, str]:
+    return ("mask" if t.name.startswith("mask") else "tmp", t.dtype.name)
+
+
+def _renamings(lists: list[list[Instr]], fixed: set[str]) -> list[Callable[[Tile], Tile]]:
+    """Per instruction list: its temporaries → shared buffers, the i-th temporary of a (kind, dtype) in the i-th buffer.
+
+    The paths and passes run one after another, so their temporaries can live in the same UB buffers.
+    """
+    out = []
+    for instrs in lists:
+        mapping: dict[str, Tile] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for ins in instrs:
+            for t in (ins.dst, *(s for s in ins.srcs if isinstance(s, Tile))):
+                if t.name in fixed or t.name in mapping:
+                    continue
+                kind, dt = _temp_key(t)
+                k = counts.get((kind, dt), 0)
+                counts[(kind, dt)] = k + 1
+                mapping[t.name] = Tile(f"{kind}{_short(dt)}{k}", t.dtype)
+        out.append(lambda t, m=mapping: m.get(t.name, t))
+    return out
+
+
+def _short(dt: str) -> str:
+    return {"float32": "F32_", "float16": "F16_", "bfloat16": "Bf16_", "int32": "I32_", "int16": "I16_", "uint8": "U8_",
+            "int8": "I8_", "int64": "I64_"}.get(dt, f"{dt}_")
+
+
+def _share_temps(lists: list[list[Instr]], fixed: set[str]) -> tuple[list[list[Instr]], list[Tile]]:
+    renamed, temps = [], set()
+    for instrs, rename in zip(lists, _renamings(lists, fixed), strict=True):
+        new = [Instr(i.api, rename(i.dst), tuple(rename(s) if isinstance(s, Tile) else s for s in i.srcs), i.extra, i.count, i.comment)
+               for i in instrs]
+        temps |= {t for i in new for t in (i.dst, *i.srcs) if isinstance(t, Tile) and t.name not in fixed}
+        renamed.append(new)
+    return renamed, sorted(temps, key=lambda t: t.name)
