@@ -113,7 +113,7 @@ def test_shuffle_down_result_stored_by_every_lane_is_refused(tmp_path):
           for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffff, v, o);
           out[row] = v;
         }""")
-    assert k.lifted is None and k.code == "C2C101" and "lane 0 only" in k.message
+    assert k.lifted is None and k.code == "C2C101" and "complete in thread 0 only" in k.message
 
 
 def test_shuffle_reduction_inside_a_device_helper(tmp_path):

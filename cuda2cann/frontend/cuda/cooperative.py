@@ -10,22 +10,23 @@ every lane after a butterfly) becomes `out[row] = g(reduce(...))`. Anything else
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError, ThreadState, _is_bare_return
 from cuda2cann.frontend.cuda.parser import text
-from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node
+from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Binary, Param, Reduce, walk
+from cuda2cann.ir.nodes import Binary, Param, Reduce, Select, walk
 from cuda2cann.ir.ops import Op
 
 F32 = dtype("float32")
 TID = sx.sym("threadIdx.x", 0, None)
 WARP = 32
+LANE, WARP_INDEX = sx.mod(TID, WARP), sx.floordiv(TID, WARP)  # `threadIdx.x % 32`, `threadIdx.x / 32`
 SHUFFLES = {"__shfl_down_sync": "down", "__shfl_xor_sync": "xor"}
 
 
@@ -43,11 +44,51 @@ class Partial:
 
 @dataclass(frozen=True)
 class Shared:
-    """A __shared__ array: empty, holding each lane's partial, or reduced (element 0 holds the result)."""
+    """A __shared__ array (or scalar): empty, holding each lane's partial, one combination per warp, or reduced
+    (element 0, or the scalar, holds a value every thread may read after the barrier)."""
 
     name: str
     partial: Partial | None = None
     reduced: Value | None = None
+    per_warp: Partial | None = None
+    scalar: bool = False
+
+
+@dataclass(frozen=True)
+class WarpReduced:
+    """A shuffle loop over block-strided partials: each warp's combination, in its lane 0 (down) or all lanes (xor).
+
+    It is the whole row's result only if the block is one warp; stored to `sh[warp]` it is the first level of a
+    two-level reduction. The choice is made where the value is used (see CooperativeLifter.expr).
+    """
+
+    partial: Partial
+    kind: str  # down | xor
+
+
+@dataclass(frozen=True)
+class WarpSlots:
+    """`sh[lane]` of an array holding one combination per warp: meaningful only in lanes below the warp count."""
+
+    partial: Partial
+
+
+@dataclass(frozen=True)
+class WarpSums:
+    """A guarded read of the per-warp slots: lane l holds warp l's combination for l < warps, the identity elsewhere.
+
+    guard "tid" (`threadIdx.x < warps`): only warp 0 holds data; "lane" (`lane < warps`): every warp holds all.
+    """
+
+    partial: Partial
+    guard: str
+
+
+#: which threads hold a complete value, from fewest to most
+THREAD0, WARP0, LANE0, ALL = "thread 0", "warp 0", "lane 0 of each warp", "every thread"
+#: holders → the thread sets (restrictions of a store's conditions) that may write the value
+_MAY_WRITE = {THREAD0: {THREAD0}, WARP0: {THREAD0, WARP0}, LANE0: {THREAD0, LANE0}, ALL: {THREAD0, WARP0, LANE0, ALL}}
+COOPERATIVE = (Shared, Partial, WarpReduced, WarpSlots, WarpSums)
 
 
 _IDENTITY = {Op.ADD: 0.0, Op.MAX: float("-inf"), Op.MIN: float("inf")}
@@ -60,8 +101,9 @@ class CooperativeLifter(Lifter):
         super().__init__(*args, **kwargs)
         self.axis_counter = 0
         self.uses_dynamic_shared = False
-        #: reduced values complete in lane 0 only (after __shfl_down_sync): storing them needs `threadIdx.x == 0`
-        self.lane0_only: set = set()
+        #: id(node) -> (node, holders) for reduced values complete in some threads only (after __shfl_down_sync,
+        #: or a shuffle inside warp 0): storing them needs conditions that select only such threads
+        self.holders: dict[int, tuple[object, str]] = {}
         #: during a tree step: (shared array, index) -> marker value of that lane's slot
         self.tree_reads: dict = {}
         #: row-element axis per extent: loops over the same row share it
@@ -97,7 +139,7 @@ class CooperativeLifter(Lifter):
             inner = decl
             while inner.type == "array_declarator":
                 inner = inner.child_by_field_name("declarator")
-            state.env[text(inner)] = Shared(text(inner))
+            state.env[text(inner)] = Shared(text(inner), scalar=decl.type != "array_declarator")
             self.uses_dynamic_shared |= any(text(c) == "extern" for c in node.children)
         return None
 
@@ -111,7 +153,87 @@ class CooperativeLifter(Lifter):
             return self.tree_reads[(shared.name, index.e)]
         if shared.reduced is not None and isinstance(index, Idx) and index.e == sx.const(0):
             return shared.reduced
+        if shared.per_warp is not None and isinstance(index, Idx) and index.e in (TID, LANE):
+            return WarpSlots(shared.per_warp)
         raise self.fail("C2C101", f"read of shared memory {text(node)!r} outside a recognised reduction", node)
+
+    def e_identifier(self, node: TSNode, state: ThreadState) -> Value:
+        v = super().e_identifier(node, state)
+        if isinstance(v, Shared) and v.scalar:
+            if v.reduced is None:
+                raise self.fail("C2C101", f"read of the shared variable {v.name!r} before a reduced value was published in it",
+                                node)
+            return v.reduced
+        return v
+
+    def expr(self, node: TSNode, state: ThreadState) -> Value:
+        """Shuffled block partials stay per-warp where they flow into a variable, an argument or `sh[warp]`; any
+        other use takes them as the whole row's reduction (the block is one warp)."""
+        v = super().expr(node, state)
+        if isinstance(v, WarpReduced) and not self.passes_through(node):
+            return self.whole_warp(v, node)
+        if isinstance(v, WarpSlots) and _parent(node).type != "conditional_expression":
+            raise self.fail("C2C101", "per-warp slots read by every lane: lanes at or beyond the number of warps read slots no "
+                            "warp wrote (guard the read: `lane < warps ? sh[lane] : identity`)", node)
+        return v
+
+    def passes_through(self, node: TSNode) -> bool:
+        parent = _parent(node)
+        while node.parent.type == "parenthesized_expression":
+            node = node.parent
+        if parent.type in ("init_declarator", "return_statement", "expression_statement"):
+            return True
+        if parent.type == "assignment_expression":
+            right = parent.child_by_field_name("right")
+            return parent.child_by_field_name("operator").type == "=" and (right.start_byte, right.end_byte) == (node.start_byte,
+                                                                                                                    node.end_byte)
+        if parent.type == "argument_list":
+            fn = parent.parent.child_by_field_name("function")
+            return fn is not None and text(fn) in self.functions
+        return False
+
+    def whole_warp(self, v: WarpReduced, node: TSNode) -> Val:
+        """A warp's combination used as the row's result: the block must be exactly one warp."""
+        if self.block_requirements.get("x", WARP) != WARP:
+            raise self.fail("C2C101", f"a warp shuffle result used as the row's reduction in a block of "
+                            f"{self.block_requirements['x']} threads (combine the warps through shared memory)", node)
+        self.block_requirements["x"] = WARP
+        result = self.finish(v.partial, node)
+        if v.kind == "down":
+            self.hold(result, THREAD0)
+        return result
+
+    def hold(self, v: Val, holders: str) -> None:
+        if holders != ALL:
+            self.holders[id(v.node)] = (v.node, holders)
+
+    def e_conditional(self, node: TSNode, state: ThreadState) -> Value:
+        """`lane < warps ? sh[lane] : identity`: the second level of a two-level reduction reads the per-warp slots."""
+        cond = self.condition(node.child_by_field_name("condition"), state)
+        a, b = self.expr(node.child_by_field_name("consequence"), state), self.expr(node.child_by_field_name("alternative"), state)
+        if not isinstance(a, WarpSlots) and not isinstance(b, WarpSlots):
+            return self.select(cond, a, b)
+        slots, other, cond = (a, b, cond) if isinstance(a, WarpSlots) else (b, a, negate(cond))
+        identity = _IDENTITY.get(slots.partial.op)
+        if not (isinstance(other, (Val, Idx)) and _constant(as_node(other)) == identity):
+            raise self.fail("C2C101", "lanes without a warp's slot must take the reduction's identity (0 for a sum, "
+                            "-INFINITY for max, INFINITY for min)", node)
+        if cond.index is None or cond.index[0] is not Op.LT or cond.index[1] not in (TID, LANE) \
+                or not self.is_warp_count(cond.index[2]):
+            raise self.fail("C2C101", "per-warp slots must be read under `lane < warps` or `threadIdx.x < warps` with "
+                            "warps = blockDim.x / 32", node)
+        return WarpSums(slots.partial, "tid" if cond.index[1] == TID else "lane")
+
+    def select(self, cond: Cond, a: Value, b: Value) -> Value:
+        t = common_type(type_of(a), type_of(b))
+        return Val(Select(cond.node, as_node(a, t), as_node(b, t)))
+
+    def is_warp_count(self, e: sx.Expr) -> bool:
+        bd = sx.sym("blockDim.x", 1, None)
+        if e in (sx.floordiv(bd, WARP), sx.floordiv(sx.add(bd, WARP - 1), WARP)):
+            return True
+        block = self.block_requirements.get("x")
+        return block is not None and block % WARP == 0 and e == sx.const(block // WARP)
 
     def assign(self, left: TSNode, value: Value, state: ThreadState, node: TSNode) -> None:
         if left.type == "subscript_expression":
@@ -122,11 +244,46 @@ class CooperativeLifter(Lifter):
                 if isinstance(value, Partial) and isinstance(index, Idx) and index.e == TID:
                     state.env[shared.name] = Shared(shared.name, partial=value)
                     return
-                raise self.fail("C2C101", f"store {text(left)!r} to shared memory is not a lane's partial", node)
-        if isinstance(value, Partial) and left.type == "identifier":
-            state.env[text(left)] = value
-            return
+                if isinstance(value, WarpReduced) and isinstance(index, Idx) and index.e == WARP_INDEX:
+                    return self.store_per_warp(shared, value, state, node)
+                if isinstance(value, WarpReduced):
+                    value = self.whole_warp(value, node)
+                if isinstance(value, (Val, Idx)) and isinstance(index, Idx) and index.e == sx.const(0):
+                    state.env[shared.name] = replace(shared, reduced=self.publish(value, state, node))
+                    return
+                raise self.fail("C2C101", f"store {text(left)!r} to shared memory is not a lane's partial, a warp's "
+                                "combination or a reduced value", node)
+        if isinstance(value, WarpReduced) and left.type != "identifier":  # a store to global memory: the whole row
+            value = self.whole_warp(value, node)
+        if left.type == "identifier":
+            old = state.env.get(text(left))
+            if isinstance(old, Shared) and old.scalar:  # `if (threadIdx.x == 0) s_total = total;`
+                if isinstance(value, WarpReduced):
+                    value = self.whole_warp(value, node)
+                if not isinstance(value, (Val, Idx)):
+                    raise self.fail("C2C101", f"store to the shared variable {old.name!r} is not a reduced value", node)
+                state.env[old.name] = replace(old, reduced=self.publish(value, state, node))
+                return
+            if isinstance(value, (Partial, WarpReduced, WarpSums)):
+                state.env[text(left)] = value
+                return
         super().assign(left, value, state, node)
+
+    def store_per_warp(self, shared: Shared, value: WarpReduced, state: ThreadState, node: TSNode) -> None:
+        """`if (lane == 0) sh[warp] = v` after a shuffle: one combination per warp, the first level of two."""
+        writers = _restriction(state.conds, self.block_requirements)
+        if writers not in ({LANE0} if value.kind == "down" else {LANE0, ALL}):
+            raise self.fail("C2C101", f"per-warp results stored to {shared.name}[warp] by {writers} (lane 0 of each warp must "
+                            f"store{' after __shfl_down_sync' if value.kind == 'down' else ''})", node)
+        state.env[shared.name] = Shared(shared.name, per_warp=value.partial)
+
+    def publish(self, value: Value, state: ThreadState, node: TSNode) -> Val:
+        """A value written to shared memory for every thread to read after the barrier: the writers must hold it whole."""
+        v = value if isinstance(value, Val) else Val(as_node(value))
+        self.check_holders(v, _restriction(state.conds, self.block_requirements), self.line(node))
+        published = Val(replace(v.node))  # a copy: what the readers see after the barrier is complete in every thread
+        self.holders[id(published.node)] = (published.node, ALL)
+        return published
 
     def e_call(self, node: TSNode, state: ThreadState) -> Value:
         fn = node.child_by_field_name("function")
@@ -281,21 +438,60 @@ class CooperativeLifter(Lifter):
         if found is None:
             raise self.fail("C2C101", "the halving loop is not `v op= __shfl_{down,xor}_sync(mask, v, offset)`", stmt)
         op, name, kind = found
-        partial = state.env.get(name)
+        value = state.env.get(name)
+        partial = value.partial if isinstance(value, WarpSums) else value
         if not isinstance(partial, Partial) or partial.op is not op:
             raise self.fail("C2C101", f"{name} is shuffled but is not a partial of the same reduction", stmt)
-        self.block_requirements["x"] = WARP  # one warp holds the whole row: the lanes are blockDim.x == 32
-        state.env[name] = self.finish(partial, stmt)
-        if kind == "down":  # a butterfly (xor) leaves the result in every lane, a shift-down in lane 0 only
-            self.lane0_only.add(state.env[name].node)
+        if isinstance(value, WarpSums):  # the second level: warp sums (one per lane) combined into the row's result
+            state.env[name] = result = self.finish(partial, stmt)
+            self.hold(result, self.second_level_holders(value, kind, state))
+        elif partial.lanes == "block" and self.block_requirements.get("x") != WARP:
+            state.env[name] = WarpReduced(partial, kind)  # one warp of the block, or the whole row: decided by its use
+        else:
+            self.block_requirements["x"] = WARP  # one warp holds the whole row: the lanes are blockDim.x == 32
+            state.env[name] = result = self.finish(partial, stmt)
+            # a butterfly (xor) leaves the result in every lane, a shift-down in lane 0 only
+            self.hold(result, THREAD0 if kind == "down" else ALL)
+
+    def second_level_holders(self, sums: WarpSums, kind: str, state: ThreadState) -> str:
+        """Who holds the total after shuffling the per-warp sums: lane 0 (down) or all lanes (xor) of the warps that
+        read every slot, i.e. warp 0 alone under a `threadIdx.x < warps` guard or inside `if (warp == 0)`."""
+        only_warp0 = sums.guard == "tid" or _restriction(state.conds, self.block_requirements) in (WARP0, THREAD0)
+        if kind == "down":
+            return THREAD0 if only_warp0 else LANE0
+        return WARP0 if only_warp0 else ALL
+
+    def check_holders(self, v: Val, writers: str, line: int) -> None:
+        stack = [v.node]
+        while stack:
+            n = stack.pop()
+            held = self.holders.get(id(n))
+            if held is not None and held[0] is n and held[1] == ALL:  # published through shared memory: whole everywhere
+                continue
+            stack.extend(n.children)
+            if held is not None and held[0] is n and writers not in _MAY_WRITE[held[1]]:
+                raise LiftError("C2C101", f"a shuffled reduction is complete in {held[1]} only, but it is stored by {writers} "
+                                "(guard the store with threadIdx.x == 0, or use __shfl_xor_sync)", line)
 
     def check_lane_results(self) -> None:
-        """A store of a lane-0-only result by every lane would write partial values: refuse it."""
+        """A store of a value complete in some threads only, by other threads too, would write partial values: refuse it."""
         for st in self.stores:
-            in_lane0 = any(c.index == (Op.EQ, TID, sx.const(0)) for c in st.conds)
-            if not in_lane0 and any(n in self.lane0_only for n in walk(st.value.node)):
-                raise LiftError("C2C101", "a __shfl_down_sync result is complete in lane 0 only, but every lane stores it "
-                                "(guard the store with threadIdx.x == 0, or use __shfl_xor_sync)", st.line)
+            self.check_holders(st.value, _restriction(st.conds, self.block_requirements), st.line)
+
+    def merge(self, cond: Cond, a: dict[str, Value], b: dict[str, Value], node: TSNode) -> dict[str, Value]:
+        """Under a lane selection (`if (lane == 0)`, `if (warp == 0)`), collective values are seen as thread 0 sees them:
+        shared memory written by the selected lanes, and reductions completed there (their holders are tracked)."""
+        taken = _thread0_takes(cond)
+        if taken is None:
+            return super().merge(cond, a, b, node)
+        pick = a if taken else b
+        out = {}
+        for name in a.keys() & b.keys():
+            collective = any(isinstance(v, COOPERATIVE) or (isinstance(v, Val) and id(v.node) in self.holders)
+                             for v in (a[name], b[name]))
+            out[name] = pick[name] if collective or a[name] == b[name] else super().merge(cond, {name: a[name]}, {name: b[name]},
+                                                                                          node)[name]
+        return out
 
     def finish(self, p: Partial, node: TSNode) -> Val:
         """All lanes' partials combined: reduce over the whole axis, then with the initial value."""
@@ -376,7 +572,63 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
     return None
 
 
-def lane_conditions_removed(conds: tuple[Cond, ...]) -> tuple[Cond, ...]:
-    """Drop `threadIdx.x == 0` style lane selections: the reduced value is the same in the lanes that store it."""
-    return tuple(c for c in conds if not (c.index and c.index[0] in (Op.EQ, Op.LT) and c.index[1] == TID))
+def _parent(node: TSNode) -> TSNode:
+    """The syntactic parent, looking through parentheses."""
+    parent = node.parent
+    while parent.type == "parenthesized_expression":
+        parent = parent.parent
+    return parent
+
+
+def _lane_selection(c: Cond) -> bool:
+    """A condition on the thread's position in the block only (`threadIdx.x == 0`, `lane == 0`, `warp == 0`)."""
+    return c.index is not None and TID in sx.free_symbols(c.index[1]) and \
+        {s.name for s in sx.free_symbols(c.index[1]) | sx.free_symbols(c.index[2])} <= {"threadIdx.x", "blockDim.x"}
+
+
+def _thread0_takes(cond: Cond) -> bool | None:
+    """Whether thread 0 satisfies a lane selection (for any block of 32 .. 1024 threads), None if not one or unknown."""
+    parts = [_thread0_satisfies(c) for c in conjuncts(cond)]
+    return None if None in parts else all(parts)
+
+
+def _thread0_satisfies(c: Cond) -> bool | None:
+    if not _lane_selection(c):
+        return None
+    op, a, b = c.index
+    truths = set()
+    for block in (32, 1024):
+        env = {"threadIdx.x": 0, "blockDim.x": block}
+        x, y = sx.evaluate(a, env), sx.evaluate(b, env)
+        truths.add({Op.EQ: x == y, Op.NE: x != y, Op.LT: x < y, Op.LE: x <= y, Op.GT: x > y, Op.GE: x >= y}[op])
+    return truths.pop() if len(truths) == 1 else None
+
+
+def _restriction(conds: tuple[Cond, ...], block_requirements: dict[str, int]) -> str:
+    """Which threads of the block pass the lane selections among `conds` (THREAD0, WARP0, LANE0 or ALL)."""
+    thread0 = warp0 = lane0 = False
+    for c in (part for cond in conds for part in conjuncts(cond)):
+        if not _lane_selection(c):
+            continue
+        op, a, b = c.index
+        if op is Op.EQ and b == sx.const(0):
+            thread0 |= a == TID
+            lane0 |= a == LANE
+            warp0 |= a == WARP_INDEX
+        elif op is Op.LT and a == TID and isinstance(b, sx.Const):
+            thread0 |= b.value == 1
+            warp0 |= b.value <= WARP
+    if block_requirements.get("x") == WARP:  # a block of one warp: its lane 0 is thread 0
+        thread0 |= lane0
+    if thread0 or (lane0 and warp0):
+        return THREAD0
+    return WARP0 if warp0 else LANE0 if lane0 else ALL
+
+
+def lane_conditions_removed(conds: tuple[Cond, ...], index: sx.Expr) -> tuple[Cond, ...]:
+    """Drop lane selections of a store that every selected lane makes alike (its index does not depend on the lane):
+    the value is the same in the lanes that store it (checked by CooperativeLifter.check_lane_results)."""
+    if TID in sx.free_symbols(index):
+        return conds
+    return tuple(x for c in conds for x in conjuncts(c) if not _lane_selection(x))
 

@@ -564,6 +564,9 @@ class Lifter:
             return self.compare(_CMPOPS[op], a, b)
         if op in _BINOPS:
             return self.binary(_BINOPS[op], a, b, node)
+        if op == "&" and isinstance(a, Idx) and isinstance(b, Idx) and isinstance(b.e, sx.Const) and b.e.value >= 0 \
+                and (b.e.value + 1) & b.e.value == 0:  # `i & (2^k - 1)` is `i % 2^k` for i >= 0
+            return self.binary(Op.MOD, a, Idx(sx.const(b.e.value + 1), b.type), node)
         if op in ("<<", ">>") and isinstance(a, Idx) and isinstance(b, Idx) and isinstance(b.e, sx.Const):
             shift = 2 ** b.e.value
             return self.binary(Op.MUL if op == "<<" else Op.DIV, a, Idx(sx.const(shift), b.type), node)

@@ -92,7 +92,7 @@ def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed,
         if isinstance(lifter, CooperativeLifter):
             lifter.check_lane_results()
             for st in lifter.stores:
-                st.conds = lane_conditions_removed(st.conds)
+                st.conds = lane_conditions_removed(st.conds, st.index)
         lifted = build_operator(lifter, name, file, line_map)
         lifted.uses_dynamic_shared = getattr(lifter, "uses_dynamic_shared", False)
         return KernelOutcome(k.name, line, lifted, template_args=targs)

@@ -1,4 +1,4 @@
-// NEAR-MISS (must stay unported): row sum by a two-level reduction, __shfl_down_sync inside each warp, then lane 0 of each warp writes sh[warp] and warp 0 reduces the warp sums.
+// Row sum by a two-level reduction: __shfl_down_sync inside each warp, lane 0 of each warp writes sh[warp], warp 0 reduces the warp sums.
 #include <cuda_runtime.h>
 
 __inline__ __device__ float warp_reduce_sum(float v) {
