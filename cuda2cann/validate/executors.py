@@ -161,8 +161,14 @@ class Executor:
         return out
 
     def _render_driver(self, template: str, source_text: str, source_path: Path, sync_mode: str = "Loop") -> str:
-        return render(template, kernel=self.side_spec.kernel, source_name=source_path.name,
+        return render(template, kernel=self.side_spec.kernel, source_name=source_path.name, kernels=self.kernels(),
                       source_path=str(source_path), user_source=source_text, args=self.driver_args(), sync_mode=sync_mode)
+
+    def kernels(self) -> list[str]:
+        """The kernels the driver launches, in order."""
+        if self.side == "ascendc":
+            return [launch.kernel for launch in self.spec.ascendc.launches]
+        return [self.side_spec.kernel]
 
 
 class CudaCpuExecutor(Executor):
@@ -195,10 +201,7 @@ class CannCpuExecutor(Executor):
                                                      defines=("ASCENDC_CPU_DEBUG=1", "__CCE_KT_TEST__=1")))
 
     def launch_values(self, env: dict[str, float]) -> list[int]:
-        block_dim = int(env["block_dim"])
-        if not 1 <= block_dim <= 65535:
-            raise ValueError(f"block_dim {block_dim} outside [1, 65535]")
-        return [block_dim]
+        return ascendc_launch_values(self.spec, env)
 
     def extra_argv(self, workdir: Path) -> list[str]:
         return [self.soc.name, str(workdir / "counters.json")]
@@ -244,7 +247,7 @@ class NpuExecutor(Executor):
         return None
 
     def driver_source(self) -> str:
-        return render("validate/npu_driver.cpp.j2", kernel=self.side_spec.kernel, args=self.driver_args())
+        return render("validate/npu_driver.cpp.j2", kernel=self.side_spec.kernel, kernels=self.kernels(), args=self.driver_args())
 
     def build(self) -> None:
         src = self.spec.ascendc.source.resolve()
@@ -260,7 +263,7 @@ class NpuExecutor(Executor):
         self.program = target
 
     def launch_values(self, env: dict[str, float]) -> list[int]:
-        return [int(env["block_dim"])]
+        return ascendc_launch_values(self.spec, env)
 
 
 def cann_toolkit() -> Path | None:
@@ -282,6 +285,17 @@ def _cmake_build(files: dict[str, str], target: Path) -> None:
             if proc.returncode != 0:
                 raise BuildError(f"NPU build failed: {' '.join(cmd[:2])}", (proc.stdout + proc.stderr)[-20000:])
         os.replace(build / "driver", target)
+
+
+def ascendc_launch_values(spec: OperatorSpec, env: dict[str, float]) -> list[int]:
+    """The core count of each launch of the AscendC side, in order."""
+    dims = []
+    for launch in spec.ascendc.launches:
+        block_dim = int(launch.block_dim.evaluate(env))
+        if not 1 <= block_dim <= 65535:
+            raise ValueError(f"block_dim {block_dim} of {launch.kernel} outside [1, 65535]")
+        dims.append(block_dim)
+    return dims
 
 
 def cuda_launch_values(spec: OperatorSpec, env: dict[str, float]) -> list[int]:

@@ -16,7 +16,7 @@ from cuda2cann.ir.dtypes import DType, dtype
 from cuda2cann.validate.expr import Expr, ExprError, parse
 
 SPEC_SUFFIX = ".c2c.toml"
-ROLES = ("input", "output", "inout")
+ROLES = ("input", "output", "inout", "workspace")
 VALUE_PROFILES = ("normal", "uniform", "tiny", "large", "near_one", "sparse", "special")
 DEFAULT_PROFILES = VALUE_PROFILES[:-1]  # "special" (NaN/Inf/0) only where the operator defines them
 TILING_CTYPES = {"int8_t": "b", "uint8_t": "B", "int16_t": "h", "uint16_t": "H", "int32_t": "i", "uint32_t": "I",
@@ -90,12 +90,26 @@ class CudaSide:
 
 
 @dataclass(frozen=True)
+class Launch:
+    """A further launch of the AscendC side, after the first, with the same arguments (e.g. the combine phase)."""
+
+    kernel: str
+    block_dim: Expr
+
+
+@dataclass(frozen=True)
 class AscendcSide:
     source: Path
     kernel: str
     args: tuple[str, ...]
     block_dim: Expr
     tiling: tuple[TilingField, ...] = ()
+    then: tuple[Launch, ...] = ()
+
+    @property
+    def launches(self) -> tuple[Launch, ...]:
+        """Every launch in order: the kernel itself, then `then`."""
+        return (Launch(self.kernel, self.block_dim), *self.then)
 
 
 @dataclass(frozen=True)
@@ -310,8 +324,15 @@ class _Loader:
             if not (isinstance(v, list) and len(v) == 2 and v[0] in TILING_CTYPES):
                 raise self.fail(f"ascendc.tiling.{name}", f"expected [ctype, expression] with ctype in {', '.join(TILING_CTYPES)}")
             fields.append(TilingField(v[0], name, self.expr(v[1], f"ascendc.tiling.{name}")))
+        then = []
+        for i, v in enumerate(self.get(t, "then", "ascendc", list, [])):
+            where = f"ascendc.then[{i}]"
+            if not isinstance(v, dict):
+                raise self.fail(where, 'expected a table like { kernel = "op_combine", block_dim = 1 }')
+            then.append(Launch(self.get(v, "kernel", where, str), self.expr(self.get(v, "block_dim", where, (int, str)),
+                                                                           f"{where}.block_dim")))
         return AscendcSide(src, kernel, args, self.expr(self.get(t, "block_dim", "ascendc", (int, str)), "ascendc.block_dim"),
-                           tuple(fields))
+                           tuple(fields), tuple(then))
 
     def tolerance(self, name: str, v: Any) -> Tolerance:
         where = f"compare.{name}"
@@ -335,8 +356,13 @@ class _Loader:
         self.uses(spec.where, scalar_env, "where")
         self.uses((*spec.cuda.grid, *spec.cuda.block, spec.cuda.shared_bytes), launch_env, "cuda")
         self.args(spec, spec.cuda.args, "cuda.args", allow_tiling=False)
+        for i, a in enumerate(spec.cuda.args):
+            if spec.tensor(a) is not None and spec.tensor(a).role == "workspace":
+                raise self.fail(f"cuda.args[{i}]", f"{a} is an AscendC workspace: the CUDA side has none")
         if spec.ascendc:
             self.uses((spec.ascendc.block_dim,), launch_env, "ascendc.block_dim")
+            for i, launch in enumerate(spec.ascendc.then):
+                self.uses((launch.block_dim,), launch_env, f"ascendc.then[{i}].block_dim")
             self.uses(tuple(f.value for f in spec.ascendc.tiling), launch_env | {"block_dim"}, "ascendc.tiling")
             self.args(spec, spec.ascendc.args, "ascendc.args", allow_tiling=bool(spec.ascendc.tiling))
         if not spec.outputs:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES
 from cuda2cann.frontend.cuda.lift import Lifter, LiftError, RawStore
 from cuda2cann.frontend.cuda.values import Cond, Val, conjuncts
@@ -18,6 +20,7 @@ from cuda2cann.ir.nodes import (
     Axis,
     Binary,
     Cast,
+    Const,
     IndexValue,
     Load,
     Node,
@@ -33,6 +36,8 @@ from cuda2cann.ir.nodes import (
     walk,
 )
 from cuda2cann.ir.ops import Op
+
+F32 = dtype("float32")
 
 #: synthetic parameters of kernels without a bounds guard: the number of threads the CUDA launch starts per dimension
 LAUNCH_EXTENT_PREFIX = "c2c_threads_"
@@ -142,9 +147,25 @@ def _redundant(cond: Cond) -> bool:
     return (op is Op.GE and sx.proves_nonnegative(sx.sub(a, b))) or (op is Op.LE and sx.proves_nonnegative(sx.sub(b, a)))
 
 
+def _split_guards(st: RawStore, axes_vars: list[sx.Sym]) -> tuple[dict[sx.Sym, sx.Expr], list[Cond]]:
+    """A store's conditions: upper bounds of the axes, and the other predicates."""
+    preds: list[Cond] = []
+    bounds: dict[sx.Sym, sx.Expr] = {}
+    for c in (x for cond in st.conds for x in conjuncts(cond)):
+        var = next((v for v in axes_vars if _bound(c, v) is not None), None)
+        if var is not None:
+            b = _bound(c, var)
+            bounds[var] = sx.smin(bounds[var], b) if var in bounds else b
+        elif not _redundant(c):
+            preds.append(c)
+    return bounds, preds
+
+
 def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKernel:
     if not lifter.stores:
         raise LiftError("C2C110", "the kernel stores nothing to global memory", lifter.line(lifter.kernel.node))
+    if any(st.accumulate for st in lifter.stores):
+        return _build_accumulation(lifter, name, line_map)
     raw_stores, lane_widths = _merge_lanes(lifter.stores)
     axes_vars = sorted({s for st in raw_stores for e in _index_exprs(st) for s in sx.free_symbols(e) if _is_axis_symbol(s)},
                        key=_axis_key)
@@ -153,15 +174,7 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     extents: dict[sx.Sym, sx.Expr] = {lane: sx.const(width) for lane, width in lane_widths.items()}
     stores = []
     for st in raw_stores:
-        preds: list[Cond] = []
-        bounds: dict[sx.Sym, sx.Expr] = {}
-        for c in (x for cond in st.conds for x in conjuncts(cond)):
-            var = next((v for v in axes_vars if _bound(c, v) is not None), None)
-            if var is not None:
-                b = _bound(c, var)
-                bounds[var] = sx.smin(bounds[var], b) if var in bounds else b
-            elif not _redundant(c):
-                preds.append(c)
+        bounds, preds = _split_guards(st, axes_vars)
         bounds.update({lane: sx.const(width) for lane, width in lane_widths.items()})
         for v in axes_vars:
             if v not in bounds and v.name.startswith("gid."):
@@ -178,7 +191,6 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     axes = tuple(Axis(renames[v].name, extents[v]) for v in axes_vars)
     slots: list[Store | None] = []
     latest: dict[tuple[str, sx.Expr], int] = {}
-    written = set()
     for st, preds in stores:
         index = sx.substitute(st.index, renames)
         value = _rename(st.value.node, renames, st.line)
@@ -192,10 +204,15 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
         if prev is not None:
             slots[prev] = None  # this store decides the element now
         _check_injective(index, axes, st.line)
-        written.add(st.tensor)
         latest[(st.tensor, index)] = len(slots)
         slots.append(Store(st.tensor, index, value, Span(*line_map(st.line))))
     out_stores = [s for s in slots if s is not None]
+    return _lifted(lifter, name, line_map, axes, out_stores, extents, {renames[v].name: v.name for v in axes_vars})
+
+
+def _lifted(lifter: Lifter, name: str, line_map, axes: tuple[Axis, ...], out_stores: list[Store], extents: dict,
+            origin: dict[str, str]) -> LiftedKernel:
+    written = {s.tensor for s in out_stores}
     read = {ld.tensor for s in out_stores for ld in loads(s.value)}
     params = []
     launch_extents = sorted({s.name for e in extents.values() for s in sx.free_symbols(e) if s.name.startswith(LAUNCH_EXTENT_PREFIX)})
@@ -216,7 +233,55 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
     op_class = ("row" if len(axes) > 1 else "reduction") if reduces else "pointwise"
     op = Operator(name, tuple(params), axes, tuple(out_stores), op_class,
                   Span(first[0], first[1], last[1]))
-    return LiftedKernel(op, {renames[v].name: v.name for v in axes_vars}, dict(lifter.block_requirements))
+    return LiftedKernel(op, origin, dict(lifter.block_requirements))
+
+
+def _identity(op: Op, dt) -> float | int:
+    """The value that leaves an accumulation unchanged: 0, or the lowest / highest value of the type."""
+    if op is Op.ADD:
+        return 0.0 if dt.is_float else 0
+    if dt.is_float:
+        return float("-inf") if op is Op.MAX else float("inf")
+    info = np.iinfo(dt.storage)
+    return int(info.min) if op is Op.MAX else int(info.max)
+
+
+def _build_accumulation(lifter: Lifter, name: str, line_map) -> LiftedKernel:
+    """Atomic accumulations: `out[f(S)] op= v` over every point reaching the call is `out[f(S)] = out[f(S)] op reduce(v)`
+    with the reduction over the axes the index does not use (all of them: a full reduction; the rows: column sums)."""
+    raw = lifter.stores
+    if not all(st.accumulate for st in raw):
+        raise LiftError("C2C101", "atomic accumulation mixed with plain stores in one kernel", raw[0].line)
+    if len(raw) != 1:
+        raise LiftError("C2C213", "more than one atomic accumulation in one kernel", raw[1].line)
+    (st,) = raw
+    _check_thread_free(st.index, st.line, "atomic target index")
+    used = sorted({s for e in _index_exprs(st) for s in sx.free_symbols(e) if _is_axis_symbol(s)}, key=_axis_key)
+    out_vars = [v for v in used if v in sx.free_symbols(st.index)]
+    red_vars = [v for v in used if v not in out_vars]
+    bounds, preds = _split_guards(st, used)
+    missing = [v.name for v in used if v not in bounds]
+    if missing:
+        raise LiftError("C2C104", f"no bounds guard on {', '.join(missing)}: the domain of the accumulation is unknown", st.line)
+    renames = {v: sx.sym(f"i{k}", 0, None) for k, v in enumerate(out_vars)}
+    renames |= {v: sx.sym(f"k{k + 1}", 0, None) for k, v in enumerate(red_vars)}
+    op, elem = st.accumulate, st.value.node.dtype
+    acc = F32 if elem.is_float else elem
+    value = _rename(st.value.node, renames, st.line)
+    value = value if value.dtype == acc else Cast(value, acc)
+    if preds:
+        cond = preds[0].node
+        for p in preds[1:]:
+            cond = Binary(Op.AND, cond, p.node)
+        value = Select(_rename(cond, renames, st.line), value, Const(_identity(op, acc), acc))
+    for v in reversed(red_vars):
+        value = Reduce(op, renames[v].name, sx.substitute(bounds[v], renames), value, acc)
+    index = sx.substitute(st.index, renames)
+    axes = tuple(Axis(renames[v].name, sx.substitute(bounds[v], renames)) for v in out_vars)
+    _check_injective(index, axes, st.line)
+    total = value if value.dtype == elem else Cast(value, elem)
+    store = Store(st.tensor, index, Binary(op, Load(st.tensor, index, elem), total), Span(*line_map(st.line)))
+    return _lifted(lifter, name, line_map, axes, [store], dict(bounds), {renames[v].name: v.name for v in out_vars})
 
 
 def _select(cond: Node, a: Node, b: Node) -> Node:

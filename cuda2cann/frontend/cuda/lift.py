@@ -46,7 +46,9 @@ BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
 MAX_UNROLL = 64
 SYNC_CALLS = frozenset({"__syncthreads", "__syncwarp", "__shfl_sync", "__shfl_down_sync", "__shfl_xor_sync", "__shfl_up_sync",
                         "__ballot_sync", "__any_sync", "__all_sync", "__syncthreads_count", "__syncthreads_or"})
-ATOMICS = frozenset({"atomicAdd", "atomicSub", "atomicMax", "atomicMin", "atomicExch", "atomicCAS", "atomicAnd", "atomicOr"})
+ATOMICS = frozenset({"atomicAdd", "atomicSub", "atomicMax", "atomicMin", "atomicExch", "atomicCAS", "atomicAnd", "atomicOr",
+                     "atomicXor", "atomicInc", "atomicDec", "atomicAdd_block", "atomicAdd_system"})
+ATOMIC_OPS = {"atomicAdd": Op.ADD, "atomicMax": Op.MAX, "atomicMin": Op.MIN}
 
 
 class LiftError(Exception):
@@ -64,6 +66,8 @@ class RawStore:
     value: Val
     conds: tuple[Cond, ...]
     line: int
+    #: `atomicAdd` / `atomicMax` / `atomicMin`: the element accumulates the value of every point that reaches it
+    accumulate: Op | None = None
 
 
 @dataclass
@@ -440,7 +444,7 @@ class Lifter:
         if name in SYNC_CALLS:
             raise self.fail("C2C101", f"{name}: threads of a block cooperate (reductions are lifted separately)", node)
         if name in ATOMICS:
-            raise self.fail("C2C101", f"{name}: atomic accumulation is a reduction, not a pointwise operation", node)
+            return self.atomic(name, args, node, state)
         values = [self.expr(a, state) for a in args]
         if name in _IDENTITY_CALLS and len(values) == 1:
             if isinstance(values[0], Ptr):
@@ -477,6 +481,30 @@ class Lifter:
         if name in self.functions:
             return self.inline(self.functions[name], values, node, state)
         raise self.fail("C2C108", f"call of unknown function {name!r}", node)
+
+    def atomic(self, name: str, args: list[TSNode], node: TSNode, state: ThreadState) -> Value:
+        """`atomicAdd(&out[i], v)` (also Max / Min): out[i] accumulates v over every thread that reaches the call.
+
+        Commutative and associative up to rounding, so the result does not depend on thread order; the old value the
+        call returns does, and using it is refused.
+        """
+        op = ATOMIC_OPS.get(name)
+        if op is None:
+            raise self.fail("C2C101", f"{name}: only atomicAdd / atomicMax / atomicMin accumulate independently of thread order",
+                            node)
+        parent = node.parent
+        while parent.type == "parenthesized_expression":
+            parent = parent.parent
+        if parent.type != "expression_statement" or len(args) != 2:
+            raise self.fail("C2C101", f"the old value {name} returns is used: it depends on the order the threads arrive", node)
+        ptr = self.expr(args[0], state)
+        if not isinstance(ptr, Ptr) or ptr.lanes != 1:
+            raise self.fail("C2C103", f"{name} needs a pointer to an element, got {text(args[0])!r}", node)
+        self.accumulate(ptr, op, self.expr(args[1], state), state, node)
+        return Idx(sx.const(0))
+
+    def accumulate(self, ptr: Ptr, op: Op, value: Value, state: ThreadState, node: TSNode) -> None:
+        self.stores.append(RawStore(ptr.tensor, ptr.offset, Val(as_node(value, ptr.elem)), state.conds, self.line(node), op))
 
     def inline(self, fn: FunctionDef, values: list[Value], node: TSNode, state: ThreadState) -> Value:
         """Inline a device function; early `return v;` in branches fold into selects in program order."""
