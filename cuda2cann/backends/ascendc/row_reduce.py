@@ -83,10 +83,17 @@ def _single_reduce(value: Node) -> Reduce:
     return found[0]
 
 
-def _finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str]) -> str:
-    """g(red) as a scalar C expression (only + - * / max min of scalars)."""
+def finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str], known: dict[Node, str] | None = None) -> str:
+    """g(red) as a scalar C expression (only + - * / max min of scalars); `known` names values already read (e.g. the
+    output's old value)."""
     if value == red:
         return var
+    if known and value in known:
+        return known[value]
+
+    def sub(node: Node) -> str:
+        return finish_expr(node, red, var, scalar_names, known)
+
     match value:
         case Const(value=v, type=t):
             return f"static_cast<{c_type(compute_type(t))}>({float(v) if t.is_float else int(v)!r})"
@@ -94,14 +101,14 @@ def _finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str
             return scalar_names[n]
         case Binary(op=op, a=a, b=b) if op in (Op.ADD, Op.SUB, Op.MUL, Op.DIV):
             sym = {Op.ADD: "+", Op.SUB: "-", Op.MUL: "*", Op.DIV: "/"}[op]
-            return f"({_finish_expr(a, red, var, scalar_names)} {sym} {_finish_expr(b, red, var, scalar_names)})"
+            return f"({sub(a)} {sym} {sub(b)})"
         case Binary(op=op, a=a, b=b) if op in (Op.MAX, Op.MIN):  # e.g. an absmax accumulator that starts at 0
-            x, y = _finish_expr(a, red, var, scalar_names), _finish_expr(b, red, var, scalar_names)
+            x, y = sub(a), sub(b)
             return f"({x} {'>' if op is Op.MAX else '<'} {y} ? {x} : {y})"
         case Unary(op=Op.NEG, x=x):
-            return f"(-{_finish_expr(x, red, var, scalar_names)})"
+            return f"(-{sub(x)})"
     if isinstance(value, Cast):
-        return f"static_cast<{c_type(compute_type(value.type))}>({_finish_expr(value.x, red, var, scalar_names)})"
+        return f"static_cast<{c_type(compute_type(value.type))}>({sub(value.x)})"
     if isinstance(value, IndexValue) and not {s.name for s in sx.free_symbols(value.index)} - set(scalar_names):
         return f"static_cast<{c_type(value.type)}>({sx.to_c(sx.substitute(value.index, {n: sx.sym(v) for n, v in scalar_names.items()}))})"
     raise LowerError("C2C213", "only + - * / max min of scalars may follow the reduction (computed on the scalar unit)")
@@ -156,7 +163,7 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     chunk = min(MAX_CHUNK_ELEMS, ((soc.ub_usable - 8 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
     if chunk < ALIGN_ELEMS:
         raise LowerError("C2C211", "the row reduction's buffers do not fit the UB")
-    finish = _finish_expr(store.value, red, "reduced", names)
+    finish = finish_expr(store.value, red, "reduced", names)
     if negate:
         finish = finish.replace("reduced", "(-reduced)")
     plan = RowReducePlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),

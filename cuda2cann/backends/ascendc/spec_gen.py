@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cuda2cann.backends.ascendc.pointwise import PointwisePlan
+from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, PointwisePlan
 from cuda2cann.frontend.cuda.domain import LAUNCH_EXTENT_PREFIX, LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import Axis, Reduce, loads, walk
@@ -54,6 +54,8 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
         for ix in indices[1:]:
             extent = sx.smax(extent, _extent(ix, all_axes))
         lines.append(f'{p.name} = {{ dtype = "{p.dtype.name}", shape = ["{extent}"], role = "{p.role}" }}')
+    if plan.layout == "full_reduce":  # one 32-byte partial per core, for any SoC
+        lines.append(f'{plan.workspace} = {{ dtype = "float32", shape = ["{plan.max_cores * plan.slot_elems}"], role = "workspace" }}')
     scalars = [p for p in op.scalars if p.name not in extent_syms]
     if scalars:
         lines += ["", "[scalars]"]
@@ -74,9 +76,13 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
               *([f'shared_bytes = "{block[0]} * 8"'] if lifted.uses_dynamic_shared else []),
               "", "[ascendc]", f'source = "{plan.name}.cpp"', f'kernel = "{plan.name}"',
               f"args = {_list([*(t.name for t in plan.tensors), 'tiling'])}",
-              f'block_dim = "{_block_dim(plan)}"', "", "[ascendc.tiling]"]
+              f'block_dim = "{_block_dim(plan)}"',
+              *([f'then = [{{ kernel = "{plan.name}_combine", block_dim = 1 }}]'] if plan.layout == "full_reduce" else []),
+              "", "[ascendc.tiling]"]
     if plan.layout in ("rows", "row_reduce", "row_program"):
         lines += [f'c2cRows = ["uint32_t", "{plan.rows}"]', f'c2cCols = ["uint32_t", "{plan.cols}"]']
+    elif plan.layout == "full_reduce":
+        lines += [f'c2cTotal = ["uint32_t", "{plan.total}"]', 'c2cCores = ["uint32_t", "block_dim"]']
     else:
         lines.append(f'totalLength = ["uint32_t", "{total}"]')
     for s in plan.scalars:
@@ -112,6 +118,8 @@ def _block_dim(plan: PointwisePlan) -> str:
     """The same core count the generated host tiling function computes."""
     if plan.layout in ("rows", "row_reduce", "row_program"):
         return f"max(1, min(cores, {plan.rows}))"
+    if plan.layout == "full_reduce":
+        return f"max(1, min(cores, ceil_div({plan.total}, {ALIGN_ELEMS})))"
     return f"max(1, min(cores, ceil_div({plan.flat_extent}, {plan.tile_elems})))"
 
 
@@ -128,15 +136,16 @@ def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
     op = lifted.operator
     origin = lifted.axis_origin
     launch = _launch_block(lifted)
-    rows = [a for a in op.axes if origin[a.name] in ("gid.b", "gid.r")]
+    axes = [*op.axes, *lifted.reduced_axes]  # atomic accumulations spread their threads over the reduced axes too
+    rows = [a for a in axes if origin[a.name] in ("gid.b", "gid.r")]
     if rows:  # cooperative kernels: a block per row, or a warp (threadIdx.x) per row with 8 rows per block
         if origin[rows[0].name] == "gid.r":
             per_block = launch[1] if launch and len(launch) > 1 and launch[0] == 32 else 8
             return [f"ceil_div(max({rows[0].extent}, 1), {per_block})"], ["32", str(per_block)]
         block = lifted.block_requirements.get("x", launch[0] if launch else 256)
         return [f"max({rows[0].extent}, 1)"], [str(block)]
-    by_dim = {origin[a.name][-1]: a for a in op.axes if origin[a.name].startswith("gid.")}
-    strided = [a for a in op.axes if origin[a.name].startswith("it")]
+    by_dim = {origin[a.name][-1]: a for a in axes if origin[a.name].startswith("gid.")}
+    strided = [a for a in axes if origin[a.name].startswith("it")]
     if strided:
         block = lifted.block_requirements.get("x", 256)
         return [f"min(ceil_div({strided[0].extent}, {block}), 2 * cores)"], [str(block)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
-from cuda2cann.frontend.cuda.lift import Lifter, LiftError, ThreadState, _is_bare_return
+from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
 from cuda2cann.ir import symbolic as sx
@@ -84,11 +84,20 @@ class WarpSums:
     guard: str
 
 
+@dataclass(frozen=True)
+class BlockShare:
+    """A block's combination of grid-strided partials: the whole reduction only once one thread per block adds it
+    atomically into global memory (`if (threadIdx.x == 0) atomicAdd(out, sh[0])`)."""
+
+    partial: Partial
+
+
 #: which threads hold a complete value, from fewest to most
 THREAD0, WARP0, LANE0, ALL = "thread 0", "warp 0", "lane 0 of each warp", "every thread"
 #: holders → the thread sets (restrictions of a store's conditions) that may write the value
 _MAY_WRITE = {THREAD0: {THREAD0}, WARP0: {THREAD0, WARP0}, LANE0: {THREAD0, LANE0}, ALL: {THREAD0, WARP0, LANE0, ALL}}
-COOPERATIVE = (Shared, Partial, WarpReduced, WarpSlots, WarpSums)
+COOPERATIVE = (Shared, Partial, WarpReduced, WarpSlots, WarpSums, BlockShare)
+GRID_START = sx.add(sx.mul(sx.sym("gid.b", 0, None), sx.sym("blockDim.x", 1, None)), TID)  # blockIdx.x * blockDim.x + tid
 
 
 _IDENTITY = {Op.ADD: 0.0, Op.MAX: float("-inf"), Op.MIN: float("inf")}
@@ -172,6 +181,9 @@ class CooperativeLifter(Lifter):
         v = super().expr(node, state)
         if isinstance(v, WarpReduced) and not self.passes_through(node):
             return self.whole_warp(v, node)
+        if isinstance(v, BlockShare) and not self.passes_through(node):
+            raise self.fail("C2C101", "a block's share of a grid-wide reduction used as a value: only its atomicAdd by one "
+                            "thread per block is translated (grid-level two-pass reductions are not yet)", node)
         if isinstance(v, WarpSlots) and _parent(node).type != "conditional_expression":
             raise self.fail("C2C101", "per-warp slots read by every lane: lanes at or beyond the number of warps read slots no "
                             "warp wrote (guard the read: `lane < warps ? sh[lane] : identity`)", node)
@@ -189,7 +201,7 @@ class CooperativeLifter(Lifter):
                                                                                                                     node.end_byte)
         if parent.type == "argument_list":
             fn = parent.parent.child_by_field_name("function")
-            return fn is not None and text(fn) in self.functions
+            return fn is not None and (text(fn) in self.functions or text(fn) in ATOMIC_OPS)
         return False
 
     def whole_warp(self, v: WarpReduced, node: TSNode) -> Val:
@@ -197,8 +209,11 @@ class CooperativeLifter(Lifter):
         if self.block_requirements.get("x", WARP) != WARP:
             raise self.fail("C2C101", f"a warp shuffle result used as the row's reduction in a block of "
                             f"{self.block_requirements['x']} threads (combine the warps through shared memory)", node)
+        if v.partial.lanes == "grid":
+            raise self.fail("C2C101", "a warp's share of a grid-wide reduction used as a value: only its atomicAdd by lane 0 "
+                            "of each warp is translated", node)
         self.block_requirements["x"] = WARP
-        result = self.finish(v.partial, node)
+        result = self.total(v.partial, node)
         if v.kind == "down":
             self.hold(result, THREAD0)
         return result
@@ -255,6 +270,9 @@ class CooperativeLifter(Lifter):
                                 "combination or a reduced value", node)
         if isinstance(value, WarpReduced) and left.type != "identifier":  # a store to global memory: the whole row
             value = self.whole_warp(value, node)
+        if isinstance(value, BlockShare) and left.type != "identifier":
+            raise self.fail("C2C101", "a block's share of a grid-wide reduction used as a value: only its atomicAdd by one "
+                            "thread per block is translated (grid-level two-pass reductions are not yet)", node)
         if left.type == "identifier":
             old = state.env.get(text(left))
             if isinstance(old, Shared) and old.scalar:  # `if (threadIdx.x == 0) s_total = total;`
@@ -264,10 +282,34 @@ class CooperativeLifter(Lifter):
                     raise self.fail("C2C101", f"store to the shared variable {old.name!r} is not a reduced value", node)
                 state.env[old.name] = replace(old, reduced=self.publish(value, state, node))
                 return
-            if isinstance(value, (Partial, WarpReduced, WarpSums)):
+            if isinstance(value, (Partial, WarpReduced, WarpSums, BlockShare)):
                 state.env[text(left)] = value
                 return
         super().assign(left, value, state, node)
+
+    def accumulate(self, ptr, op: Op, value: Value, state: ThreadState, node: TSNode) -> None:
+        """`atomicAdd(out, v)` of a share of a grid-wide reduction, by exactly one thread per share: the whole reduction.
+
+        Every thread adds its grid-strided partial; lane 0 of each warp its warp's shuffled share; thread 0 of each block
+        its block's share (after a tree or two levels of shuffles).
+        """
+        need = {Partial: ALL, WarpReduced: LANE0, BlockShare: THREAD0}.get(type(value))
+        if need is None:
+            if isinstance(value, COOPERATIVE):
+                raise self.fail("C2C101", f"atomic accumulation of a {type(value).__name__} value", node)
+            return super().accumulate(ptr, op, value, state, node)
+        partial = value if isinstance(value, Partial) else value.partial
+        if partial.lanes != "grid":
+            raise self.fail("C2C101", "atomic accumulation of a block- or warp-strided partial (each block would add its row)",
+                            node)
+        if partial.op is not op:
+            raise self.fail("C2C101", f"an atomic {op.value} of partial results accumulated with {partial.op.value}", node)
+        writers = _restriction(state.conds, self.block_requirements)
+        if writers != need:
+            raise self.fail("C2C101", f"each share of the reduction must be added once, by {need}, but {writers} add it", node)
+        total = self.total(partial, node)
+        self.grid_axes.append((partial.axis, partial.extent))
+        self.stores.append(RawStore(ptr.tensor, ptr.offset, Val(as_node(total, ptr.elem)), state.conds, self.line(node), op))
 
     def store_per_warp(self, shared: Shared, value: WarpReduced, state: ThreadState, node: TSNode) -> None:
         """`if (lane == 0) sh[warp] = v` after a shuffle: one combination per warp, the first level of two."""
@@ -322,6 +364,8 @@ class CooperativeLifter(Lifter):
         self.s_declaration(init, sub)
         start = sub.env[var]
         update_text = text(update).replace(" ", "")
+        if isinstance(start, Idx) and start.e == GRID_START and self.loop_step(update, var, sub) == sx.sym("nthreads.x", 1, None):
+            return self.strided(var, cond, node.child_by_field_name("body"), sub, state, "grid")
         if isinstance(start, Idx) and start.e == TID:
             step = self.loop_step(update, var, sub)
             lanes = "block" if step == sx.sym("blockDim.x", 1, None) else "warp" if step == sx.const(WARP) else None
@@ -402,7 +446,7 @@ class CooperativeLifter(Lifter):
         shared = state.env.get(target)
         if op is None or not isinstance(shared, Shared) or shared.partial is None:
             raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials", update)
-        if shared.partial.op is not op or (shared.partial.lanes == "block") != whole_block:
+        if shared.partial.op is not op or (shared.partial.lanes in ("block", "grid")) != whole_block:
             raise self.fail("C2C101", "the tree combines with another op or over other lanes than the partials", update)
         state.env[target] = Shared(target, reduced=self.finish(shared.partial, update))
 
@@ -442,10 +486,12 @@ class CooperativeLifter(Lifter):
         partial = value.partial if isinstance(value, WarpSums) else value
         if not isinstance(partial, Partial) or partial.op is not op:
             raise self.fail("C2C101", f"{name} is shuffled but is not a partial of the same reduction", stmt)
-        if isinstance(value, WarpSums):  # the second level: warp sums (one per lane) combined into the row's result
-            state.env[name] = result = self.finish(partial, stmt)
+        if isinstance(value, WarpSums) and partial.lanes == "grid":  # the block's share; thread 0 adds it atomically
+            state.env[name] = BlockShare(partial)
+        elif isinstance(value, WarpSums):  # the second level: warp sums (one per lane) combined into the row's result
+            state.env[name] = result = self.total(partial, stmt)
             self.hold(result, self.second_level_holders(value, kind, state))
-        elif partial.lanes == "block" and self.block_requirements.get("x") != WARP:
+        elif partial.lanes in ("block", "grid") and self.block_requirements.get("x") != WARP:
             state.env[name] = WarpReduced(partial, kind)  # one warp of the block, or the whole row: decided by its use
         else:
             self.block_requirements["x"] = WARP  # one warp holds the whole row: the lanes are blockDim.x == 32
@@ -493,8 +539,12 @@ class CooperativeLifter(Lifter):
                                                                                           node)[name]
         return out
 
-    def finish(self, p: Partial, node: TSNode) -> Val:
-        """All lanes' partials combined: reduce over the whole axis, then with the initial value."""
+    def finish(self, p: Partial, node: TSNode) -> Val | BlockShare:
+        """All lanes' partials combined: reduce over the whole axis, then with the initial value. Partials strided over
+        the whole grid combine within the block only: a block's share."""
+        return BlockShare(p) if p.lanes == "grid" else self.total(p, node)
+
+    def total(self, p: Partial, node: TSNode) -> Val:
         red = Reduce(p.op, p.axis, p.extent, as_node(Val(p.body), F32) if p.body.dtype.name != "float32" and p.body.dtype.is_float
                      else p.body, F32 if p.body.dtype.is_float else p.body.dtype)
         init = p.init

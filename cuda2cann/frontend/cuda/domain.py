@@ -58,6 +58,8 @@ class LiftedKernel:
     uses_dynamic_shared: bool = False
     #: block shape of the kernel's launch site in the file, when spelled as literals
     launch_block: tuple[int, ...] | None = None
+    #: axes the CUDA threads spread over but the operator reduces (atomic accumulation), with their origin in axis_origin
+    reduced_axes: tuple[Axis, ...] = ()
 
 
 def _is_axis_symbol(s: sx.Sym) -> bool:
@@ -281,7 +283,12 @@ def _build_accumulation(lifter: Lifter, name: str, line_map) -> LiftedKernel:
     _check_injective(index, axes, st.line)
     total = value if value.dtype == elem else Cast(value, elem)
     store = Store(st.tensor, index, Binary(op, Load(st.tensor, index, elem), total), Span(*line_map(st.line)))
-    return _lifted(lifter, name, line_map, axes, [store], dict(bounds), {renames[v].name: v.name for v in out_vars})
+    lifted = _lifted(lifter, name, line_map, axes, [store], dict(bounds), {renames[v].name: v.name for v in used})
+    lifted.reduced_axes = tuple(Axis(renames[v].name, sx.substitute(bounds[v], renames)) for v in red_vars)
+    for axis, extent in lifter.grid_axes:  # grid-strided partials reduced inside the value: the launch covers them
+        lifted.reduced_axes += (Axis(f"grid_{axis}", extent),)
+        lifted.axis_origin[f"grid_{axis}"] = "it"
+    return lifted
 
 
 def _select(cond: Node, a: Node, b: Node) -> Node:

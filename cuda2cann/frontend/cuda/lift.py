@@ -143,6 +143,8 @@ class Lifter:
         self.stores: list[RawStore] = []
         self.scalars: dict[str, DType] = {}
         self.block_requirements: dict[str, int] = {}
+        #: grid-strided loops whose partials were reduced whole (by atomics): the CUDA launch spreads over them
+        self.grid_axes: list[tuple[str, sx.Expr]] = []
         self.loop_counter = 0
         #: one list per function being inlined: (path conditions, value) of its early returns
         self.return_frames: list[list[tuple[tuple[Cond, ...], Value]]] = []

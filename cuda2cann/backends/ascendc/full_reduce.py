@@ -1,0 +1,122 @@
+"""Lowering plan for full reductions: `out[c] = g(out[c], reduce_{k < n} f(x[k], ...))` (atomicAdd-style totals).
+
+Two launches of the same operator, in stream order:
+1. `NAME` on every core: the core's 256-element-aligned share of [0, n) streams through UB in chunks; f is
+   computed by the pointwise instruction selector and combined element-wise into an fp32 accumulator tile
+   (Add / Max), collapsed once by ReduceSum / ReduceMax, and the core's partial written to its own 32-byte
+   slot of a GM workspace;
+2. `NAME_combine` on one core: the scalar unit combines the partials in core order (deterministic) and
+   applies g with the output's old value, which is then written back.
+min is max of the negation (exact). Integer accumulations are refused (no exact integer ReduceSum on A2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type
+from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
+from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, RowTiling, finish_expr
+from cuda2cann.frontend.cuda.domain import LiftedKernel
+from cuda2cann.ir import symbolic as sx
+from cuda2cann.ir.dtypes import dtype
+from cuda2cann.ir.nodes import Load, Operator, Reduce, ScalarParam, TensorParam, loads, walk
+from cuda2cann.ir.ops import Op
+from cuda2cann.validate.soc import SocProfile
+
+F32 = dtype("float32")
+SLOT_ELEMS = 8  # one 32-byte workspace slot per core (fp32)
+#: workspace slots: enough for the largest vector-core count of any SoC profile
+MAX_CORES = 64
+WORKSPACE = "c2cWorkspace"
+
+
+@dataclass
+class FullReducePlan(RowTiling):
+    op: Operator
+    name: str
+    class_name: str
+    total: sx.Expr
+    tensors: list[TensorArg]
+    inputs: list[Tile]
+    scalars: list[ScalarParam]
+    instrs: list[Instr]
+    temps: list[Tile]
+    body: Tile
+    reduce_api: str
+    negate: bool
+    identity: str
+    output: str
+    out_index: str
+    out_ctype: str
+    finish: str
+    chunk_elems: int
+    soc: SocProfile
+    ub_bytes: int
+    notes: list[str] = field(default_factory=list)
+    layout: str = "full_reduce"
+    workspace: str = WORKSPACE
+    slot_elems: int = SLOT_ELEMS
+    max_cores: int = MAX_CORES
+
+    @property
+    def work_elems(self) -> int:
+        return self.work_for(self.chunk_elems)
+
+    @property
+    def tiling_fields(self) -> list[tuple[str, str]]:
+        return [("uint32_t", "c2cTotal"), ("uint32_t", "c2cCores"), *((c_type(s.dtype), s.name) for s in self.scalars)]
+
+
+def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
+    op = lifted.operator
+    if op.axes or len(op.stores) != 1:
+        raise LowerError("C2C213", "full reductions are lowered for one output element")
+    (store,) = op.stores
+    found = [n for n in walk(store.value) if isinstance(n, Reduce)]
+    if len(found) != 1 or isinstance(found[0].body, Reduce):
+        raise LowerError("C2C213", "a full reduction over more than one axis (flatten the input to one dimension)")
+    red = found[0]
+    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
+        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
+    if not red.dtype.is_float:
+        raise LowerError("C2C213", "an integer full reduction: A2 has no exact integer ReduceSum / ReduceMax")
+    k = sx.sym(red.axis, 0, None)
+    for ld in loads(red.body):
+        if ld.index != k:
+            raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] in a full reduction is not the reduced element")
+    tensors = [p for p in op.params if isinstance(p, TensorParam)]
+    scalars = [p for p in op.params if isinstance(p, ScalarParam)]
+    inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted({ld.tensor for ld in loads(red.body)})}
+    names = {s.name: f"tiling_.{s.name}" for s in scalars}
+    selector = Selector(dict(inputs), names, _index_c(op, scalars))
+    body = selector.operand(red.body)
+    if not isinstance(body, Tile):
+        raise LowerError("C2C213", "the reduced expression does not depend on the input's elements")
+    body = selector.cast(body, F32)
+    negate = red.op is Op.MIN
+    if negate:  # min(x) = -max(-x), exact
+        body = selector.emit("Muls", selector.temp(F32), body, Scalar("-1.0f", F32))
+    fixed = {t.name for t in inputs.values()}
+    instrs = _allocate(selector.instrs, fixed | {body.name})
+    temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
+                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
+    per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in inputs.values())
+    per_elem += sum(t.dtype.itemsize for t in temps if t.name != body.name) + 4 + 4 + 1  # body, accumulator, slack
+    chunk = min(MAX_CHUNK_ELEMS, ((soc.ub_usable - 8 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
+    if chunk < ALIGN_ELEMS:
+        raise LowerError("C2C211", "the full reduction's buffers do not fit the UB")
+    out = op.param(store.tensor)
+    if sx.free_symbols(store.index) - {sx.sym(s.name) for s in scalars}:
+        raise LowerError("C2C213", f"the reduction's target {store.tensor}[{store.index}] is not one element")
+    old = Load(store.tensor, store.index, out.dtype)
+    finish = finish_expr(store.value, red, "reduced", names, {old: "old"})
+    plan = FullReducePlan(op, op.name, _class_name(op.name), sx.smax(red.extent, 0),
+                          [*(TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors), TensorArg(WORKSPACE, "float", "workspace")],
+                          list(inputs.values()), scalars, instrs, temps, body, "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum",
+                          negate, "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f", store.tensor,
+                          sx.to_c(sx.substitute(store.index, {s.name: sx.sym(f"tiling_.{s.name}") for s in scalars})),
+                          out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes))
+    plan.notes.append("the cores' partials are combined in core order by a second launch (deterministic, not atomic)")
+    if negate:
+        plan.notes.append("min computed as -max(-x)")
+    return plan

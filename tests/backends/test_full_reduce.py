@@ -1,0 +1,87 @@
+"""Full reductions (issue #4): per-core partials into a workspace, combined in core order by a second launch."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cuda2cann.backends.ascendc.syntax_check import cann_root, syntax_check
+from cuda2cann.translate import translate_tree
+from cuda2cann.validate.harness import ValidateOptions, validate_spec
+from cuda2cann.validate.spec import load_spec
+
+KERNELS = {
+    "sum_squares": """
+        __global__ void sum_squares(const float* x, float* out, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) atomicAdd(out, x[i] * x[i]);
+        }""",
+    "abs_min": """
+        __global__ void abs_min(const float* x, float* out, int n) {
+          __shared__ float sh[256];
+          float m = INFINITY;
+          for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) m = fminf(m, fabsf(x[i]));
+          sh[threadIdx.x] = m;
+          __syncthreads();
+          for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s) sh[threadIdx.x] = fminf(sh[threadIdx.x], sh[threadIdx.x + s]);
+            __syncthreads();
+          }
+          if (threadIdx.x == 0) atomicMin((int*)out, __float_as_int(sh[0]));
+        }""",
+    "half_sum": """
+        #include <cuda_fp16.h>
+        __device__ float warp_sum(float v) {
+          for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+          return v;
+        }
+        __global__ void half_sum(const __half* x, float* out, int n) {
+          float acc = 0.0f;
+          for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) acc += __half2float(x[i]);
+          acc = warp_sum(acc);
+          if ((threadIdx.x & 31) == 0) atomicAdd(out, acc);
+        }""",
+}
+
+
+def translate(tmp_path: Path, name: str, **kw):
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / f"{name}.cu").write_text(textwrap.dedent(KERNELS[name]))
+    (record,) = translate_tree(src, tmp_path / "out", **kw)
+    return record
+
+
+@pytest.mark.parametrize("name", ["sum_squares", "half_sum"])
+def test_full_reductions_over_all_cores_are_equivalent(tmp_path, name):
+    record = translate(tmp_path, name, validate=True, options=ValidateOptions(cases=3, seed=5, devices=False))
+    assert record.status == "translated" and record.op_class == "reduction", record.findings
+    assert record.validation == "equivalent", record.validation_message
+    spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
+    assert [launch.kernel for launch in spec.ascendc.launches] == [name, f"{name}_combine"]
+
+
+def test_atomic_min_through_an_integer_reinterpretation_stays_unported(tmp_path):
+    # atomicMin on the int bits of a float orders non-negative floats only: not recognised, reported with a reason
+    record = translate(tmp_path, "abs_min")
+    assert record.status == "unported" and record.findings
+
+
+def test_a_partial_combine_that_skips_a_core_is_a_mismatch(tmp_path):
+    record = translate(tmp_path, "sum_squares")
+    kernel = Path(record.output) / "sum_squares.cpp"
+    text = kernel.read_text()
+    mutated = text.replace("for (uint32_t b = 0; b < tiling_.c2cCores; ++b)", "for (uint32_t b = 1; b < tiling_.c2cCores; ++b)")
+    assert mutated != text
+    kernel.write_text(mutated)
+    result = validate_spec(load_spec(next(Path(record.output).glob("*.c2c.toml"))),
+                           ValidateOptions(cases=1, seed=5, devices=False, shrink=False))
+    assert result.status == "mismatch", result.message
+
+
+@pytest.mark.skipif(cann_root() is None, reason="set CUDA2CANN_CANN_ROOT to a CANN toolkit to check against the real headers")
+@pytest.mark.parametrize("name", ["sum_squares", "half_sum"])
+def test_full_reduce_kernels_compile_with_the_real_headers(tmp_path, name):
+    record = translate(tmp_path, name)
+    assert syntax_check(Path(record.output) / f"{name}.cpp", cann_root()) == []
