@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from tree_sitter import Node as TSNode
 
+from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulation, as_minmax, constant
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return
 from cuda2cann.frontend.cuda.parser import text
@@ -100,7 +101,6 @@ COOPERATIVE = (Shared, Partial, WarpReduced, WarpSlots, WarpSums, BlockShare)
 GRID_START = sx.add(sx.mul(sx.sym("gid.b", 0, None), sx.sym("blockDim.x", 1, None)), TID)  # blockIdx.x * blockDim.x + tid
 
 
-_IDENTITY = {Op.ADD: 0.0, Op.MAX: float("-inf"), Op.MIN: float("inf")}
 
 
 class CooperativeLifter(Lifter):
@@ -229,8 +229,8 @@ class CooperativeLifter(Lifter):
         if not isinstance(a, WarpSlots) and not isinstance(b, WarpSlots):
             return self.select(cond, a, b)
         slots, other, cond = (a, b, cond) if isinstance(a, WarpSlots) else (b, a, negate(cond))
-        identity = _IDENTITY.get(slots.partial.op)
-        if not (isinstance(other, (Val, Idx)) and _constant(as_node(other)) == identity):
+        identity = IDENTITY.get(slots.partial.op)
+        if not (isinstance(other, (Val, Idx)) and constant(as_node(other)) == identity):
             raise self.fail("C2C101", "lanes without a warp's slot must take the reduction's identity (0 for a sum, "
                             "-INFINITY for max, INFINITY for min)", node)
         if cond.index is None or cond.index[0] is not Op.LT or cond.index[1] not in (TID, LANE) \
@@ -411,7 +411,7 @@ class CooperativeLifter(Lifter):
             raise self.fail("C2C101", "a store of a running accumulation depends on the order the lanes visit the row", body)
         self.stores.extend(real_stores)
         for name in changed:
-            op, f = _accumulation(probe.env.get(name), markers[name])
+            op, f = accumulation(probe.env.get(name), markers[name])
             if op is None or any(n in marker_nodes for n in walk(f)):
                 raise self.fail("C2C101", f"{name} is updated in the strided loop in a way that is not an associative accumulation",
                                 body)
@@ -548,49 +548,11 @@ class CooperativeLifter(Lifter):
         red = Reduce(p.op, p.axis, p.extent, as_node(Val(p.body), F32) if p.body.dtype.name != "float32" and p.body.dtype.is_float
                      else p.body, F32 if p.body.dtype.is_float else p.body.dtype)
         init = p.init
-        if _constant(init) == _IDENTITY.get(p.op):
+        if constant(init) == IDENTITY.get(p.op):
             return Val(red)
         if p.op is Op.ADD:
             raise self.fail("C2C101", "a sum whose per-thread accumulator does not start at 0", node)
         return Val(Binary(p.op, as_node(Val(init), red.dtype), red))
-
-
-def _constant(node) -> float | None:
-    """The value of a constant node (literals and their negation), else None."""
-    from cuda2cann.ir.nodes import Cast, Const, Unary
-    if isinstance(node, Const):
-        return float(node.value)
-    if isinstance(node, Cast):
-        return _constant(node.x)
-    if isinstance(node, Unary) and node.op is Op.NEG:
-        v = _constant(node.x)
-        return None if v is None else -v
-    return None
-
-
-def as_minmax(node):
-    """`a > b ? a : b` is max(a, b) and `a < b ? a : b` is min(a, b) (also with >= / <=, and swapped): a Binary, else node."""
-    from cuda2cann.ir.nodes import Select
-    if isinstance(node, Select) and isinstance(node.cond, Binary) and node.cond.op in (Op.GT, Op.GE, Op.LT, Op.LE):
-        p, q = node.cond.a, node.cond.b
-        if {node.a, node.b} == {p, q} and p != q:
-            larger_first = node.cond.op in (Op.GT, Op.GE)
-            picks_p = node.a == p
-            return Binary(Op.MAX if larger_first == picks_p else Op.MIN, node.a, node.b)
-    return node
-
-
-def _accumulation(new: Value, marker: Val):
-    """(op, f) when new == marker op f (or f op marker) and f does not use the marker."""
-    if isinstance(new, Val):
-        new = Val(as_minmax(new.node))
-    if not isinstance(new, Val) or not isinstance(new.node, Binary) or new.node.op not in (Op.ADD, Op.MAX, Op.MIN):
-        return None, None
-    a, b = new.node.a, new.node.b
-    f = b if a == marker.node else a if b == marker.node else None
-    if f is None or any(n == marker.node for n in walk(f)):
-        return None, None
-    return new.node.op, f
 
 
 _COMBINE_CALLS = {"fmaxf": Op.MAX, "fmax": Op.MAX, "max": Op.MAX, "fminf": Op.MIN, "fmin": Op.MIN, "min": Op.MIN}

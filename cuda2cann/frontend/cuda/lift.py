@@ -16,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 from tree_sitter import Node as TSNode
 
+from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulation, constant
 from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES, FunctionDef, parse_type
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import (
@@ -39,7 +40,7 @@ from cuda2cann.frontend.cuda.values import (
 )
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import BOOL, Binary, Const, Load, Param, Select, Unary
+from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, Load, Param, Reduce, Select, Unary, walk
 from cuda2cann.ir.ops import Op
 
 BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
@@ -293,9 +294,45 @@ class Lifter:
         step = self.loop_step(update, var, sub)
         if isinstance(start, Idx) and _is_global_id(start.e) and step is not None and _is_total_threads(step, start.e):
             self.grid_stride(var, cond, body, sub, node)
+        elif isinstance(start, Idx) and _is_unit_step(update, var) and _constant_truth(self.condition(cond, sub)) is None:
+            self.serial(var, start, cond, body, sub, node)
         else:
             self.unroll(var, cond, update, body, sub, node)
         state.env = {k: v for k, v in sub.env.items() if k in state.env}
+
+    def serial(self, var: str, start: Idx, cond: TSNode, body: TSNode, state: ThreadState, node: TSNode) -> None:
+        """`for (r = a; r < b; ++r) acc = acc op f(r)` with a run-time trip count: each accumulator gains
+        reduce(op, k < b - a) f(a + k). The order of a sequential sum is not kept (rounding may differ)."""
+        self.loop_counter += 1
+        k = sx.sym(f"ks{self.loop_counter}", 0, None)
+        state.env[var] = Idx(sx.add(start.e, k), start.type)
+        guard = self.condition(cond, state)
+        if guard.index is None or guard.index[0] not in (Op.LT, Op.LE) or guard.index[1] != sx.add(start.e, k):
+            raise self.fail("C2C102", "a loop with a run-time trip count must be bounded by `i < extent`", cond)
+        extent = sx.sub(sx.add(guard.index[2], 1 if guard.index[0] is Op.LE else 0), start.e)  # <= 0: no iteration
+        mark = len(self.stores)
+        real = ThreadState(dict(state.env), (*state.conds, guard))
+        self.statement(body, real)
+        if len(self.stores) > mark:
+            raise self.fail("C2C102", "a store inside a loop with a run-time trip count (only accumulations are lifted)", body)
+        changed = [n for n, v in state.env.items() if n != var and real.env.get(n) != v]
+        if any(not isinstance(state.env[n], Val) for n in changed):
+            raise self.fail("C2C102", "a loop with a run-time trip count changes an index or pointer variable", body)
+        markers = {n: Val(Param(f"__acc_{n}", state.env[n].node.dtype)) for n in changed}
+        probe = ThreadState({**state.env, **markers}, (*state.conds, guard))
+        self.statement(body, probe)
+        marker_nodes = {m.node for m in markers.values()}
+        for name in changed:
+            op, f = accumulation(probe.env.get(name), markers[name])
+            if op is None or any(n in marker_nodes for n in walk(f)):
+                raise self.fail("C2C102", f"{name} is updated in a loop with a run-time trip count in a way that is not an "
+                                "associative accumulation (+, max, min)", body)
+            acc = FLOAT32 if f.dtype.is_float else f.dtype
+            old = state.env[name].node
+            red = Reduce(op, k.name, extent, as_node(Val(f), acc), acc)
+            total = red if constant(old) == IDENTITY[op] else Binary(op, as_node(state.env[name], acc), red)
+            state.env[name] = Val(total if old.dtype == acc else Cast(total, old.dtype))
+        state.env[var] = Idx(sx.add(start.e, extent), start.type)  # the value after the loop
 
     def loop_step(self, update: TSNode, var: str, state: ThreadState) -> sx.Expr | None:
         """The increment of `var += step` when it is an index expression."""
@@ -749,6 +786,11 @@ class Lifter:
         return self.expr(node.child_by_field_name("right"), state)
 
     EXPRESSIONS: ClassVar[dict[str, str]] = {}
+
+
+def _is_unit_step(update: TSNode, var: str) -> bool:
+    """`++i`, `i++`, `i += 1` or `i = i + 1`."""
+    return text(update).replace(" ", "") in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1")
 
 
 def _is_bare_return(node: TSNode) -> bool:
