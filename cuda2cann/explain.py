@@ -19,6 +19,8 @@ def _describe_size(plan) -> str:
             return f"{plan.rows} rows of {plan.cols}, tiles of {plan.tile_elems}"
         case "row_reduce":
             return f"{plan.rows} rows of {plan.cols}, chunks of {plan.chunk_elems}"
+        case "column_reduce":
+            return f"{plan.cols} columns reduced over {plan.rows} rows, chunks of {plan.chunk_elems} columns"
         case "full_reduce":
             return f"{plan.total} elements split over the cores, chunks of {plan.chunk_elems}, partials combined by a second launch"
     return f"{plan.rows} rows of {plan.cols}, one pass per row of up to {plan.max_cols}, chunked passes beyond"

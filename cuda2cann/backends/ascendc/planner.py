@@ -1,6 +1,7 @@
 """Choose the lowering of a lifted operator by its class."""
 from __future__ import annotations
 
+from cuda2cann.backends.ascendc.column_reduce import ColumnReducePlan, is_column_reduction, plan_column_reduce
 from cuda2cann.backends.ascendc.full_reduce import FullReducePlan, plan_full_reduce
 from cuda2cann.backends.ascendc.isel import LowerError
 from cuda2cann.backends.ascendc.pointwise import PointwisePlan, plan_pointwise
@@ -12,9 +13,14 @@ from cuda2cann.validate.soc import SocProfile
 PLANNERS = {"pointwise": plan_pointwise, "reduction": plan_row_reduce, "row": plan_row_program}
 
 
-def plan_operator(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan | RowReducePlan | RowProgramPlan | FullReducePlan:
+Plan = PointwisePlan | RowReducePlan | RowProgramPlan | FullReducePlan | ColumnReducePlan
+
+
+def plan_operator(lifted: LiftedKernel, soc: SocProfile) -> Plan:
     if lifted.operator.op_class == "reduction" and not lifted.operator.axes:
         return plan_full_reduce(lifted, soc)
+    if lifted.operator.op_class == "reduction" and is_column_reduction(lifted):
+        return plan_column_reduce(lifted, soc)
     planner = PLANNERS.get(lifted.operator.op_class)
     if planner is None:
         raise LowerError("C2C213", f"no AscendC lowering for the {lifted.operator.op_class} class yet")

@@ -55,10 +55,11 @@ def render_operator(plan: PointwisePlan | RowReducePlan) -> dict[str, str]:
            "render_instr": lambda ins: render_instr(ins, sliced, "count" if plan.layout == "flat" else "nc"),
            "total_c": sx.to_c(plan.flat_extent) if plan.layout == "flat" else sx.to_c(plan.total) if plan.layout == "full_reduce" else "",
            "rows_c": sx.to_c(plan.rows) if hasattr(plan, "rows") else "", "cols_c": sx.to_c(plan.cols) if hasattr(plan, "cols") else "",
+           "stride_c": sx.to_c(plan.stride) if hasattr(plan, "stride") else "",
            "out_batch": OUT_BATCH}
     kernel = {"rows": "ascendc/rowwise_kernel.cpp.j2", "flat": "ascendc/pointwise_kernel.cpp.j2",
               "row_reduce": "ascendc/row_reduce_kernel.cpp.j2", "row_program": "ascendc/row_program_kernel.cpp.j2",
-              "full_reduce": "ascendc/full_reduce_kernel.cpp.j2"}[plan.layout]
+              "full_reduce": "ascendc/full_reduce_kernel.cpp.j2", "column_reduce": "ascendc/column_reduce_kernel.cpp.j2"}[plan.layout]
     return {
         f"{plan.name}.cpp": render(kernel, **ctx),
         f"{plan.name}_tiling.h": render("ascendc/tiling.h.j2", **ctx),

@@ -83,6 +83,9 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
         lines += [f'c2cRows = ["uint32_t", "{plan.rows}"]', f'c2cCols = ["uint32_t", "{plan.cols}"]']
     elif plan.layout == "full_reduce":
         lines += [f'c2cTotal = ["uint32_t", "{plan.total}"]', 'c2cCores = ["uint32_t", "block_dim"]']
+    elif plan.layout == "column_reduce":
+        lines += [f'c2cRows = ["uint32_t", "{plan.rows}"]', f'c2cCols = ["uint32_t", "{plan.cols}"]',
+                  f'c2cStride = ["uint32_t", "{plan.stride}"]']
     else:
         lines.append(f'totalLength = ["uint32_t", "{total}"]')
     for s in plan.scalars:
@@ -120,6 +123,8 @@ def _block_dim(plan: PointwisePlan) -> str:
         return f"max(1, min(cores, {plan.rows}))"
     if plan.layout == "full_reduce":
         return f"max(1, min(cores, ceil_div({plan.total}, {ALIGN_ELEMS})))"
+    if plan.layout == "column_reduce":
+        return f"max(1, min(cores, ceil_div({plan.cols}, {ALIGN_ELEMS})))"
     return f"max(1, min(cores, ceil_div({plan.flat_extent}, {plan.tile_elems})))"
 
 

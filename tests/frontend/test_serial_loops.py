@@ -1,0 +1,53 @@
+"""Per-thread loops with a run-time trip count (issue #4): associative accumulations become reduce nodes."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cuda2cann.frontend.cuda.translation_unit import analyse_file
+from cuda2cann.ir.printer import format_node
+
+
+def lift(tmp_path: Path, body: str):
+    path = tmp_path / "k.cu"
+    path.write_text(textwrap.dedent(f"""
+        __global__ void k(const float* A, const float* v, float* y, int rows, int cols) {{
+          int r = blockIdx.x * blockDim.x + threadIdx.x;
+          if (r >= rows) return;
+          {body}
+        }}"""))
+    (k,) = analyse_file(path).kernels
+    return k
+
+
+def store(k) -> str:
+    assert k.lifted is not None, f"{k.code}: {k.message}"
+    (s,) = k.lifted.operator.stores
+    return f"{s.tensor}[{s.index}] = {format_node(s.value)}"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("float s = 0.0f; for (int c = 0; c < cols; c++) s += A[r * cols + c] * v[c]; y[r] = s;",
+     "y[i0] = reduce_add(ks1 < cols: mul(A[cols*i0 + ks1], v[ks1]))"),
+    ("float s = 1.0f; for (int c = 0; c < cols; ++c) s = s + A[r * cols + c]; y[r] = s;",
+     "y[i0] = add(1.0, reduce_add(ks1 < cols: A[cols*i0 + ks1]))"),
+    ("float m = -INFINITY; for (int c = 0; c < cols; c += 1) m = fmaxf(m, A[r * cols + c]); y[r] = m;",
+     "y[i0] = reduce_max(ks1 < cols: A[cols*i0 + ks1])"),
+    ("float m = A[r * cols]; for (int c = 1; c < cols; c++) m = A[r * cols + c] < m ? A[r * cols + c] : m; y[r] = m;",
+     "y[i0] = min(A[cols*i0], reduce_min(ks1 < cols - 1: A[cols*i0 + ks1 + 1]))"),
+])
+def test_serial_accumulations_become_reductions(tmp_path, body, expected):
+    assert store(lift(tmp_path, body)) == expected
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ("float s = 0.0f; for (int c = 0; c < cols; c++) { s += A[r * cols + c]; y[r * cols + c] = s; }", "a store inside a loop"),
+    ("float s = 0.0f; for (int c = 0; c < cols; c++) s = 0.5f * s + A[r * cols + c]; y[r] = s;", "not an associative accumulation"),
+    ("float s = 0.0f; int p = 0; for (int c = 0; c < cols; c++) { s += A[p]; p += 2; } y[r] = s;", "changes an index"),
+])
+def test_order_dependent_serial_loops_stay_unported(tmp_path, body, fragment):
+    k = lift(tmp_path, body)
+    assert k.lifted is None and k.code == "C2C102", store(k)
+    assert fragment in k.message
