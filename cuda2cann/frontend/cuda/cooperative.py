@@ -10,11 +10,30 @@ every lane after a butterfly) becomes `out[row] = g(reduce(...))`. Anything else
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulation, as_minmax, constant
+from cuda2cann.frontend.cuda.cooperative_values import (
+    ALL,
+    COOPERATIVE,
+    GRID_START,
+    LANE,
+    LANE0,
+    MAY_WRITE,
+    THREAD0,
+    TID,
+    WARP,
+    WARP0,
+    WARP_INDEX,
+    BlockShare,
+    Partial,
+    Shared,
+    WarpReduced,
+    WarpSlots,
+    WarpSums,
+)
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return
 from cuda2cann.frontend.cuda.parser import text
@@ -25,82 +44,7 @@ from cuda2cann.ir.nodes import Binary, Param, Reduce, Select, walk
 from cuda2cann.ir.ops import Op
 
 F32 = dtype("float32")
-TID = sx.sym("threadIdx.x", 0, None)
-WARP = 32
-LANE, WARP_INDEX = sx.mod(TID, WARP), sx.floordiv(TID, WARP)  # `threadIdx.x % 32`, `threadIdx.x / 32`
 SHUFFLES = {"__shfl_down_sync": "down", "__shfl_xor_sync": "xor"}
-
-
-@dataclass(frozen=True)
-class Partial:
-    """A thread's share of a reduction: op over k in [0, extent) of body, strided across the lanes."""
-
-    op: Op
-    axis: str
-    extent: sx.Expr
-    body: object  # ir Node
-    init: object  # ir Node
-    lanes: str  # "block" (blockDim.x threads) or "warp" (32 lanes)
-
-
-@dataclass(frozen=True)
-class Shared:
-    """A __shared__ array (or scalar): empty, holding each lane's partial, one combination per warp, or reduced
-    (element 0, or the scalar, holds a value every thread may read after the barrier)."""
-
-    name: str
-    partial: Partial | None = None
-    reduced: Value | None = None
-    per_warp: Partial | None = None
-    scalar: bool = False
-
-
-@dataclass(frozen=True)
-class WarpReduced:
-    """A shuffle loop over block-strided partials: each warp's combination, in its lane 0 (down) or all lanes (xor).
-
-    It is the whole row's result only if the block is one warp; stored to `sh[warp]` it is the first level of a
-    two-level reduction. The choice is made where the value is used (see CooperativeLifter.expr).
-    """
-
-    partial: Partial
-    kind: str  # down | xor
-
-
-@dataclass(frozen=True)
-class WarpSlots:
-    """`sh[lane]` of an array holding one combination per warp: meaningful only in lanes below the warp count."""
-
-    partial: Partial
-
-
-@dataclass(frozen=True)
-class WarpSums:
-    """A guarded read of the per-warp slots: lane l holds warp l's combination for l < warps, the identity elsewhere.
-
-    guard "tid" (`threadIdx.x < warps`): only warp 0 holds data; "lane" (`lane < warps`): every warp holds all.
-    """
-
-    partial: Partial
-    guard: str
-
-
-@dataclass(frozen=True)
-class BlockShare:
-    """A block's combination of grid-strided partials: the whole reduction only once one thread per block adds it
-    atomically into global memory (`if (threadIdx.x == 0) atomicAdd(out, sh[0])`)."""
-
-    partial: Partial
-
-
-#: which threads hold a complete value, from fewest to most
-THREAD0, WARP0, LANE0, ALL = "thread 0", "warp 0", "lane 0 of each warp", "every thread"
-#: holders → the thread sets (restrictions of a store's conditions) that may write the value
-_MAY_WRITE = {THREAD0: {THREAD0}, WARP0: {THREAD0, WARP0}, LANE0: {THREAD0, LANE0}, ALL: {THREAD0, WARP0, LANE0, ALL}}
-COOPERATIVE = (Shared, Partial, WarpReduced, WarpSlots, WarpSums, BlockShare)
-GRID_START = sx.add(sx.mul(sx.sym("gid.b", 0, None), sx.sym("blockDim.x", 1, None)), TID)  # blockIdx.x * blockDim.x + tid
-
-
 
 
 class CooperativeLifter(Lifter):
@@ -515,7 +459,7 @@ class CooperativeLifter(Lifter):
             if held is not None and held[0] is n and held[1] == ALL:  # published through shared memory: whole everywhere
                 continue
             stack.extend(n.children)
-            if held is not None and held[0] is n and writers not in _MAY_WRITE[held[1]]:
+            if held is not None and held[0] is n and writers not in MAY_WRITE[held[1]]:
                 raise LiftError("C2C101", f"a shuffled reduction is complete in {held[1]} only, but it is stored by {writers} "
                                 "(guard the store with threadIdx.x == 0, or use __shfl_xor_sync)", line)
 

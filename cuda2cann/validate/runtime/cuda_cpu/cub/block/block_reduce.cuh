@@ -1,0 +1,3 @@
+// <cub/block/block_reduce.cuh> for cuda-cpu.
+#pragma once
+#include "../cub.cuh"

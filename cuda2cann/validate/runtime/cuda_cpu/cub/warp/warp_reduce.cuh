@@ -1,0 +1,3 @@
+// <cub/warp/warp_reduce.cuh> for cuda-cpu.
+#pragma once
+#include "../cub.cuh"
