@@ -70,7 +70,7 @@ class _Rewriter:
                 edits.append(self.launch(node))
             elif node.type == "function_definition" and function_name(node) == "main":
                 edits.append(_rename_main(node))
-            elif node.type in ("identifier", "field_identifier") and text(node) in SYNC_IDENTIFIERS:
+            elif node.type in ("identifier", "field_identifier", "type_identifier") and text(node) in SYNC_IDENTIFIERS:
                 self.uses_sync = True
             elif node.type == "preproc_include":
                 self.follow_include(node, path)

@@ -11,6 +11,7 @@ every lane after a butterfly) becomes `out[row] = g(reduce(...))`. Anything else
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from tree_sitter import Node as TSNode
 
@@ -35,6 +36,7 @@ from cuda2cann.frontend.cuda.cooperative_values import (
     WarpSums,
 )
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
+from cuda2cann.frontend.cuda.library_collectives import Group, LibraryCollectives
 from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
@@ -45,9 +47,10 @@ from cuda2cann.ir.ops import Op
 
 F32 = dtype("float32")
 SHUFFLES = {"__shfl_down_sync": "down", "__shfl_xor_sync": "xor"}
+TILE_SHUFFLES = {"shfl_down": "down", "shfl_xor": "xor"}
 
 
-class CooperativeLifter(Lifter):
+class CooperativeLifter(LibraryCollectives, Lifter):
     """The Lifter with shared memory, barriers and shuffles understood as parts of a row reduction."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -271,7 +274,19 @@ class CooperativeLifter(Lifter):
         self.holders[id(published.node)] = (published.node, ALL)
         return published
 
+    STATEMENTS: ClassVar[dict[str, str]] = {**Lifter.STATEMENTS, "type_definition": "s_typedef", "alias_declaration": "s_typedef"}
+
+    def s_expression(self, node: TSNode, state: ThreadState) -> None:
+        if not self.tile_declaration(node, state):
+            super().s_expression(node, state)
+
+    def convert_decl(self, value: Value, ctype, node: TSNode) -> Value:
+        return value if isinstance(value, Group) else super().convert_decl(value, ctype, node)
+
     def e_call(self, node: TSNode, state: ThreadState) -> Value:
+        library = self.library_call(node, state)
+        if library is not None:
+            return library
         fn = node.child_by_field_name("function")
         if fn.type == "identifier" and text(fn) in ("__syncthreads", "__syncwarp"):
             return Idx(sx.const(0))  # ordering only: the collectives around it are recognised as wholes
@@ -512,10 +527,14 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
     v = text(left)
 
     def shuffle_of(n: TSNode) -> str | None:
-        if n.type != "call_expression" or text(n.child_by_field_name("function")) not in SHUFFLES:
+        if n.type != "call_expression":
             return None
+        fn = n.child_by_field_name("function")
         args = [text(a).replace(" ", "") for a in n.child_by_field_name("arguments").named_children]
-        return SHUFFLES[text(n.child_by_field_name("function"))] if len(args) >= 3 and args[1] == v and args[2] == var else None
+        if fn.type == "field_expression":  # a cooperative-groups tile: tile.shfl_down(v, offset)
+            kind = TILE_SHUFFLES.get(text(fn.child_by_field_name("field")))
+            return kind if kind and len(args) == 2 and args[0] == v and args[1] == var else None
+        return SHUFFLES[text(fn)] if text(fn) in SHUFFLES and len(args) >= 3 and args[1] == v and args[2] == var else None
 
     if op_text == "+=" and (kind := shuffle_of(right)):
         return Op.ADD, v, kind
