@@ -105,9 +105,9 @@ def test_order_dependent_atomics_stay_unported(tmp_path, source, fragment):
     # every thread adds the block's share: the block sum would be counted blockDim.x times
     ("""sh[threadIdx.x] = acc; __syncthreads();
         for (int s = blockDim.x / 2; s > 0; s >>= 1) { if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s]; __syncthreads(); }
-        atomicAdd(out, sh[0]);""", "must be added once, by thread 0, but every thread add it"),
+        atomicAdd(out, sh[0]);""", "must be added once, by thread 0, but it is added by every thread"),
     # every lane adds the warp's share
-    ("acc = warp_sum(acc); atomicAdd(out, acc);", "by lane 0 of each warp, but every thread add it"),
+    ("acc = warp_sum(acc); atomicAdd(out, acc);", "by lane 0 of each warp, but it is added by every thread"),
     # the block's share stored as a per-block result: a grid-level two-pass reduction (not yet translated)
     ("""sh[threadIdx.x] = acc; __syncthreads();
         for (int s = blockDim.x / 2; s > 0; s >>= 1) { if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s]; __syncthreads(); }

@@ -253,7 +253,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
             raise self.fail("C2C101", f"an atomic {op.value} of partial results accumulated with {partial.op.value}", node)
         writers = _restriction(state.conds, self.block_requirements)
         if writers != need:
-            raise self.fail("C2C101", f"each share of the reduction must be added once, by {need}, but {writers} add it", node)
+            raise self.fail("C2C101", f"each share of the reduction must be added once, by {need}, but it is added by {writers}", node)
         total = self.total(partial, node)
         self.grid_axes.append((partial.axis, partial.extent))
         self.stores.append(RawStore(ptr.tensor, ptr.offset, Val(as_node(total, ptr.elem)), state.conds, self.line(node), op))
