@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cuda2cann.backends.ascendc.isel import LowerError
-from cuda2cann.backends.ascendc.planner import plan_operator
 from cuda2cann.backends.ascendc.render import render_operator
 from cuda2cann.backends.ascendc.spec_gen import generate_spec
 from cuda2cann.frontend.cuda.preprocess import PreprocessError
@@ -20,6 +18,7 @@ from cuda2cann.validate.harness import ValidateOptions, validate_spec
 from cuda2cann.validate.results import write_text_atomic
 from cuda2cann.validate.soc import soc_profile
 from cuda2cann.validate.spec import SpecError, load_spec
+from cuda2cann.verdict import judge_kernel
 
 SCHEMA = "cuda2cann.translate/1"
 CUDA_SUFFIXES = (".cu", ".cuh")
@@ -99,13 +98,11 @@ def _finding(code: str, message: str, path: Path, line: int) -> dict:
 
 def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, validate: bool,
                       options: ValidateOptions) -> KernelRecord:
-    if k.lifted is None:
-        return KernelRecord(str(path), k.name, None, "unported", findings=[_finding(k.code, k.message, path, k.line)])
-    op = k.lifted.operator
-    try:
-        plan = plan_operator(k.lifted, soc_profile(soc))
-    except LowerError as exc:
-        return KernelRecord(str(path), k.name, op.op_class, "unported", findings=[_finding(exc.code, exc.message, path, k.line)])
+    verdict = judge_kernel(k, soc_profile(soc))
+    if not verdict.translates:
+        finding = _finding(verdict.code, verdict.message, path, k.line)
+        return KernelRecord(str(path), k.name, verdict.op_class, "unported", findings=[finding])
+    op, plan = k.lifted.operator, verdict.plan
     target = out_dir / op.name
     cuda_kernel = k.name + (f"<{', '.join(k.template_args.values())}>" if k.template_args else "")
     files = render_operator(plan)
