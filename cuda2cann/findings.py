@@ -46,6 +46,8 @@ class Finding:
     hint: str = ""
     #: an inline `cuda2cann: ignore[...]` comment covers it: listed by `scan`, never counted or gated by `check`
     suppressed: bool = False
+    #: the source line, whitespace-collapsed: what baselines and SARIF fingerprints key on (line numbers shift)
+    snippet: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -55,8 +55,15 @@ def analyse(file: SourceFile, options: ScanOptions) -> FileResult:
     except Exception as exc:  # one file's internal error must not stop the tree
         message = f"internal error ({type(exc).__name__}: {exc}); please report it"
         findings, kernels = [input_finding(file.display, "C2C608", message)], {}
+    lines = content.text.splitlines()
     findings = mark_suppressed(sorted(findings, key=Finding.sort_key), suppression_table(content.text, file.kind))
-    return FileResult(file, len(content.text.splitlines()), tuple(findings), tuple(sorted(kernels.items())))
+    findings = [f.with_changes(snippet=snippet(lines, f.line)) for f in findings]
+    return FileResult(file, len(lines), tuple(findings), tuple(sorted(kernels.items())))
+
+
+def snippet(lines: list[str], line: int) -> str:
+    """Line `line` (1-based) with its whitespace collapsed, at most 200 characters."""
+    return " ".join(lines[line - 1].split())[:200] if 0 < line <= len(lines) else ""
 
 
 def _c_like(file: SourceFile, content: SourceText, options: ScanOptions) -> tuple[list[Finding], dict[str, str]]:
