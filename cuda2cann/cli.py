@@ -210,3 +210,9 @@ def explain(target: str, soc: str) -> None:
     text, ok = explain_target(path, kernel or None, soc, config.include, dict(config.defines))
     click.echo(text)
     sys.exit(0 if ok else 1)
+
+
+# scan and check: the tree workflows, in their own module
+from cuda2cann.cli_tree import register  # noqa: E402
+
+register(main)
