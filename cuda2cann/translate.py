@@ -7,6 +7,7 @@ harness. The report is one record per kernel (schema `cuda2cann.translate/1`).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from cuda2cann.validate.spec import SpecError, load_spec
 from cuda2cann.verdict import judge_kernel
 
 SCHEMA = "cuda2cann.translate/1"
-CUDA_SUFFIXES = (".cu", ".cuh")
 
 
 class TranslateUsageError(ValueError):
@@ -45,10 +45,18 @@ class KernelRecord:
                 "output": self.output}
 
 
-def cuda_files(src: Path) -> list[Path]:
-    if src.is_file():
-        return [src]
-    return sorted(p for p in src.rglob("*") if p.suffix in CUDA_SUFFIXES and p.is_file())
+def source_files(src: Path, kind: str, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The files of `kind` under SRC as `scan` sees them (.gitignore and `exclude` respected), spelled below SRC as given."""
+    from cuda2cann.source.tree import walk_tree
+
+    absolute = Path(os.path.abspath(src))
+    base = absolute if absolute.is_dir() else absolute.parent
+    spelled = src if src.is_dir() else src.parent
+    return [spelled / f.path.relative_to(base) for f in walk_tree([absolute], exclude=exclude).files if f.kind == kind]
+
+
+def cuda_files(src: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+    return source_files(src, "cuda", exclude)
 
 
 def check_paths(src: Path, out: Path) -> None:
@@ -67,6 +75,8 @@ class FrontendOptions:
     include_dirs: tuple[Path, ...] = ()
     defines: tuple[tuple[str, str], ...] = ()
     template_dtypes: tuple[str, ...] = ("float",)
+    #: gitignore-style patterns of paths to skip (tool.cuda2cann.exclude, --exclude)
+    exclude: tuple[str, ...] = ()
 
 
 def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: bool = False,
@@ -74,7 +84,7 @@ def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: boo
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
     records: list[KernelRecord] = []
-    for path in cuda_files(src):
+    for path in cuda_files(src, frontend.exclude):
         records += translate_file(path, base, out, soc, validate, options or ValidateOptions(soc=soc, devices=False), frontend)
     return records
 
@@ -135,13 +145,13 @@ class PythonRecord:
                 "findings": self.findings}
 
 
-def migrate_python_tree(src: Path, out: Path) -> list[PythonRecord]:
+def migrate_python_tree(src: Path, out: Path, exclude: tuple[str, ...] = ()) -> list[PythonRecord]:
     """Migrate every .py file under SRC into OUT (same relative path); SRC is never written."""
     from cuda2cann.frontend.python import migrate_python
 
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
-    files = [src] if src.is_file() and src.suffix == ".py" else sorted(p for p in src.rglob("*.py") if p.is_file()) if src.is_dir() else []
+    files = source_files(src, "python", exclude)
     records = []
     for path in files:
         try:
