@@ -79,8 +79,8 @@ CODES: dict[str, CodeInfo] = {
     "C2C605": CodeInfo("a symbolic link loop", "remove the link or exclude it"),
     "C2C606": CodeInfo("a symbolic link that points outside the scanned folder: not followed",
                        "scan its target folder itself, or exclude it"),
-    "C2C608": CodeInfo("internal error of cuda2cann while analysing the file", "please report it with the file"),
     "C2C607": CodeInfo("the baseline file is missing or invalid", "create it with `cuda2cann check --update-baseline`"),
+    "C2C608": CodeInfo("internal error of cuda2cann while analysing the file", "please report it with the file"),
     # ** notes (C2C9xx)
     "C2C900": CodeInfo("a note on a translated kernel (a composed function, double computed in fp32)", "review the note"),
 }
