@@ -61,7 +61,8 @@ def test_sarif_has_what_github_code_scanning_reads(report):
     assert driver["name"] == "cuda2cann" and driver["version"]
     rule_ids = [r["id"] for r in driver["rules"]]
     assert len(rule_ids) == len(set(rule_ids)) and all(r["help"]["text"] and r["shortDescription"]["text"] for r in driver["rules"])
-    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///") and run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+    root_uri = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert root_uri.startswith("file:///") and root_uri.endswith("/")
     assert len(run["results"]) == len(report.findings)
     fingerprints = set()
     for result in run["results"]:
