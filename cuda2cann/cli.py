@@ -126,7 +126,7 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
     given), 1 when a validation mismatched or errored, 2 for usage errors. Unported kernels are listed
     with their finding and do not change the exit status.
     """
-    from cuda2cann.config import ConfigError, load_config
+    from cuda2cann.config import ConfigError, load_config, project_root
     from cuda2cann.translate import FrontendOptions, TranslateUsageError, migrate_python_tree, translate_tree, write_report
     from cuda2cann.validate.harness import ValidateOptions
 
@@ -139,10 +139,11 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
     soc = soc or config.soc or DEFAULT_SOC
     options = ValidateOptions(cases=cases, seed=seed, soc=soc, devices=True)
     frontend = FrontendOptions((*config.include, *includes), (*config.defines, *_parse_defines(defines)),
-                               tuple(template_dtypes) or config.template_dtypes or ("float",), (*config.exclude, *excludes))
+                               tuple(template_dtypes) or config.template_dtypes or ("float",), (*config.exclude, *excludes),
+                               project_root(config))
     try:
         records = translate_tree(src, out, soc=soc, validate=run_validation, options=options, frontend=frontend)
-        python = migrate_python_tree(src, out, frontend.exclude)
+        python = migrate_python_tree(src, out, frontend.exclude, frontend.exclude_root)
     except TranslateUsageError as exc:
         raise click.UsageError(str(exc)) from None
     _print_translation(records)

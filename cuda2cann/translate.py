@@ -45,18 +45,19 @@ class KernelRecord:
                 "output": self.output}
 
 
-def source_files(src: Path, kind: str, exclude: tuple[str, ...] = ()) -> list[Path]:
+def source_files(src: Path, kind: str, exclude: tuple[str, ...] = (), exclude_root: Path | None = None) -> list[Path]:
     """The files of `kind` under SRC as `scan` sees them (.gitignore and `exclude` respected), spelled below SRC as given."""
     from cuda2cann.source.tree import walk_tree
 
     absolute = Path(os.path.abspath(src))
     base = absolute if absolute.is_dir() else absolute.parent
     spelled = src if src.is_dir() else src.parent
-    return [spelled / f.path.relative_to(base) for f in walk_tree([absolute], exclude=exclude).files if f.kind == kind]
+    return [spelled / f.path.relative_to(base) for f in walk_tree([absolute], exclude=exclude, project_root=exclude_root).files
+            if f.kind == kind]
 
 
-def cuda_files(src: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
-    return source_files(src, "cuda", exclude)
+def cuda_files(src: Path, exclude: tuple[str, ...] = (), exclude_root: Path | None = None) -> list[Path]:
+    return source_files(src, "cuda", exclude, exclude_root)
 
 
 def check_paths(src: Path, out: Path) -> None:
@@ -75,8 +76,9 @@ class FrontendOptions:
     include_dirs: tuple[Path, ...] = ()
     defines: tuple[tuple[str, str], ...] = ()
     template_dtypes: tuple[str, ...] = ("float",)
-    #: gitignore-style patterns of paths to skip (tool.cuda2cann.exclude, --exclude)
+    #: gitignore-style patterns of paths to skip (tool.cuda2cann.exclude, --exclude), relative to `exclude_root`
     exclude: tuple[str, ...] = ()
+    exclude_root: Path | None = None
 
 
 def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: bool = False,
@@ -84,7 +86,7 @@ def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: boo
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
     records: list[KernelRecord] = []
-    for path in cuda_files(src, frontend.exclude):
+    for path in cuda_files(src, frontend.exclude, frontend.exclude_root):
         records += translate_file(path, base, out, soc, validate, options or ValidateOptions(soc=soc, devices=False), frontend)
     return records
 
@@ -145,13 +147,13 @@ class PythonRecord:
                 "findings": self.findings}
 
 
-def migrate_python_tree(src: Path, out: Path, exclude: tuple[str, ...] = ()) -> list[PythonRecord]:
+def migrate_python_tree(src: Path, out: Path, exclude: tuple[str, ...] = (), exclude_root: Path | None = None) -> list[PythonRecord]:
     """Migrate every .py file under SRC into OUT (same relative path); SRC is never written."""
     from cuda2cann.frontend.python import migrate_python
 
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
-    files = source_files(src, "python", exclude)
+    files = source_files(src, "python", exclude, exclude_root)
     records = []
     for path in files:
         try:

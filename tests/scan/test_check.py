@@ -180,3 +180,14 @@ def test_parallel_and_serial_reports_are_byte_identical(tmp_path, monkeypatch):
     result = subprocess.run(command, cwd=tmp_path / "t", capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "Traceback" not in result.stderr and "\r" not in result.stderr, result.stderr
     assert (tmp_path / "r.json").read_text() == render(serial, "json")
+
+
+def test_translate_skips_excluded_and_gitignored_files(tmp_path, monkeypatch):
+    write(tmp_path, {"pyproject.toml": "[tool.cuda2cann]\nexclude = ['/src/vendor/']\n", ".git/HEAD": "", ".gitignore": "gen/\n",
+                     "src/a.cu": KERNEL_OK, "src/vendor/v.cu": KERNEL_OK, "src/gen/g.cu": KERNEL_OK, "src/t.py": PYTHON,
+                     "src/skip.py": PYTHON})
+    monkeypatch.chdir(tmp_path)
+    result = invoke("translate", "src", "-o", str(tmp_path / "out"), "--exclude", "skip.py", "--json", str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert [k["file"] for k in doc["kernels"]] == ["src/a.cu"] and [p["file"] for p in doc["python"]] == ["src/t.py"]
