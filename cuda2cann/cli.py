@@ -113,8 +113,11 @@ def _fmt(x: float | None) -> str:
               help="Preprocessor define for #if/#ifdef (repeatable).")
 @click.option("--template-dtype", "template_dtypes", multiple=True,
               help="Instantiate templated kernels without a launch site for this type (repeatable). [default: float]")
+@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN",
+              help="Skip paths matching this gitignore-style pattern (repeatable; adds to tool.cuda2cann.exclude).")
 def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_path: Path | None, cases: int | None,
-              seed: int | None, includes: tuple[Path, ...], defines: tuple[str, ...], template_dtypes: tuple[str, ...]) -> None:
+              seed: int | None, includes: tuple[Path, ...], defines: tuple[str, ...], template_dtypes: tuple[str, ...],
+              excludes: tuple[str, ...]) -> None:
     """Translate the CUDA kernels of SRC (a file or a tree) into AscendC operators under OUT, and migrate its
     Python files from torch.cuda to torch_npu (docs/python_migration.md).
 
@@ -123,7 +126,7 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
     given), 1 when a validation mismatched or errored, 2 for usage errors. Unported kernels are listed
     with their finding and do not change the exit status.
     """
-    from cuda2cann.config import ConfigError, load_config
+    from cuda2cann.config import ConfigError, load_config, project_root
     from cuda2cann.translate import FrontendOptions, TranslateUsageError, migrate_python_tree, translate_tree, write_report
     from cuda2cann.validate.harness import ValidateOptions
 
@@ -136,10 +139,11 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
     soc = soc or config.soc or DEFAULT_SOC
     options = ValidateOptions(cases=cases, seed=seed, soc=soc, devices=True)
     frontend = FrontendOptions((*config.include, *includes), (*config.defines, *_parse_defines(defines)),
-                               tuple(template_dtypes) or config.template_dtypes or ("float",))
+                               tuple(template_dtypes) or config.template_dtypes or ("float",), (*config.exclude, *excludes),
+                               project_root(config))
     try:
         records = translate_tree(src, out, soc=soc, validate=run_validation, options=options, frontend=frontend)
-        python = migrate_python_tree(src, out)
+        python = migrate_python_tree(src, out, frontend.exclude, frontend.exclude_root)
     except TranslateUsageError as exc:
         raise click.UsageError(str(exc)) from None
     _print_translation(records)
@@ -210,3 +214,9 @@ def explain(target: str, soc: str) -> None:
     text, ok = explain_target(path, kernel or None, soc, config.include, dict(config.defines))
     click.echo(text)
     sys.exit(0 if ok else 1)
+
+
+# scan and check: the tree workflows, in their own module
+from cuda2cann.cli_tree import register  # noqa: E402
+
+register(main)

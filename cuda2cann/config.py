@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KNOWN_KEYS = {"include": list, "defines": dict, "template_dtypes": list, "soc": str}
+KNOWN_KEYS = {"include": list, "defines": dict, "template_dtypes": list, "soc": str, "exclude": list, "baseline": str,
+              "max_file_size": int}
 
 
 class ConfigError(ValueError):
@@ -24,7 +25,18 @@ class ProjectConfig:
     defines: tuple[tuple[str, str], ...] = ()
     template_dtypes: tuple[str, ...] = ()
     soc: str | None = None
+    #: gitignore-style patterns of paths scan/check/translate skip, relative to the pyproject.toml's folder
+    exclude: tuple[str, ...] = ()
+    #: the baseline file of `check` (absolute)
+    baseline: Path | None = None
+    #: bytes; larger files are reported (C2C604), not scanned
+    max_file_size: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def project_root(config: ProjectConfig) -> Path:
+    """The folder `exclude` patterns and the default baseline are relative to: the pyproject.toml's, else the current one."""
+    return config.path.parent if config.path is not None else Path.cwd()
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -55,5 +67,9 @@ def load_config(start: Path) -> ProjectConfig:
             raise ConfigError(f"{path}: tool.cuda2cann.{key}: expected a {kind.__name__}, got {type(value).__name__}")
     include = tuple((path.parent / str(p)).resolve() for p in table.get("include", []))
     defines = tuple((str(k), str(v)) for k, v in table.get("defines", {}).items())
-    extra = {k: v for k, v in table.items() if k not in KNOWN_KEYS}  # keys of later features (check, baseline, ...)
-    return ProjectConfig(path, include, defines, tuple(map(str, table.get("template_dtypes", []))), table.get("soc"), extra)
+    if "max_file_size" in table and (isinstance(table["max_file_size"], bool) or table["max_file_size"] < 1):
+        raise ConfigError(f"{path}: tool.cuda2cann.max_file_size: expected a positive number of bytes")
+    baseline = (path.parent / table["baseline"]).resolve() if "baseline" in table else None
+    extra = {k: v for k, v in table.items() if k not in KNOWN_KEYS}  # keys of later features
+    return ProjectConfig(path, include, defines, tuple(map(str, table.get("template_dtypes", []))), table.get("soc"),
+                         tuple(map(str, table.get("exclude", []))), baseline, table.get("max_file_size"), extra)

@@ -7,11 +7,10 @@ harness. The report is one record per kernel (schema `cuda2cann.translate/1`).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cuda2cann.backends.ascendc.isel import LowerError
-from cuda2cann.backends.ascendc.planner import plan_operator
 from cuda2cann.backends.ascendc.render import render_operator
 from cuda2cann.backends.ascendc.spec_gen import generate_spec
 from cuda2cann.frontend.cuda.preprocess import PreprocessError
@@ -20,9 +19,9 @@ from cuda2cann.validate.harness import ValidateOptions, validate_spec
 from cuda2cann.validate.results import write_text_atomic
 from cuda2cann.validate.soc import soc_profile
 from cuda2cann.validate.spec import SpecError, load_spec
+from cuda2cann.verdict import judge_kernel
 
 SCHEMA = "cuda2cann.translate/1"
-CUDA_SUFFIXES = (".cu", ".cuh")
 
 
 class TranslateUsageError(ValueError):
@@ -46,10 +45,19 @@ class KernelRecord:
                 "output": self.output}
 
 
-def cuda_files(src: Path) -> list[Path]:
-    if src.is_file():
-        return [src]
-    return sorted(p for p in src.rglob("*") if p.suffix in CUDA_SUFFIXES and p.is_file())
+def source_files(src: Path, kind: str, exclude: tuple[str, ...] = (), exclude_root: Path | None = None) -> list[Path]:
+    """The files of `kind` under SRC as `scan` sees them (.gitignore and `exclude` respected), spelled below SRC as given."""
+    from cuda2cann.source.tree import walk_tree
+
+    absolute = Path(os.path.abspath(src))
+    base = absolute if absolute.is_dir() else absolute.parent
+    spelled = src if src.is_dir() else src.parent
+    return [spelled / f.path.relative_to(base) for f in walk_tree([absolute], exclude=exclude, project_root=exclude_root).files
+            if f.kind == kind]
+
+
+def cuda_files(src: Path, exclude: tuple[str, ...] = (), exclude_root: Path | None = None) -> list[Path]:
+    return source_files(src, "cuda", exclude, exclude_root)
 
 
 def check_paths(src: Path, out: Path) -> None:
@@ -68,6 +76,9 @@ class FrontendOptions:
     include_dirs: tuple[Path, ...] = ()
     defines: tuple[tuple[str, str], ...] = ()
     template_dtypes: tuple[str, ...] = ("float",)
+    #: gitignore-style patterns of paths to skip (tool.cuda2cann.exclude, --exclude), relative to `exclude_root`
+    exclude: tuple[str, ...] = ()
+    exclude_root: Path | None = None
 
 
 def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: bool = False,
@@ -75,7 +86,7 @@ def translate_tree(src: Path, out: Path, soc: str = "Ascend910B2", validate: boo
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
     records: list[KernelRecord] = []
-    for path in cuda_files(src):
+    for path in cuda_files(src, frontend.exclude, frontend.exclude_root):
         records += translate_file(path, base, out, soc, validate, options or ValidateOptions(soc=soc, devices=False), frontend)
     return records
 
@@ -99,13 +110,11 @@ def _finding(code: str, message: str, path: Path, line: int) -> dict:
 
 def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, validate: bool,
                       options: ValidateOptions) -> KernelRecord:
-    if k.lifted is None:
-        return KernelRecord(str(path), k.name, None, "unported", findings=[_finding(k.code, k.message, path, k.line)])
-    op = k.lifted.operator
-    try:
-        plan = plan_operator(k.lifted, soc_profile(soc))
-    except LowerError as exc:
-        return KernelRecord(str(path), k.name, op.op_class, "unported", findings=[_finding(exc.code, exc.message, path, k.line)])
+    verdict = judge_kernel(k, soc_profile(soc))
+    if not verdict.translates:
+        finding = _finding(verdict.code, verdict.message, path, k.line)
+        return KernelRecord(str(path), k.name, verdict.op_class, "unported", findings=[finding])
+    op, plan = k.lifted.operator, verdict.plan
     target = out_dir / op.name
     cuda_kernel = k.name + (f"<{', '.join(k.template_args.values())}>" if k.template_args else "")
     files = render_operator(plan)
@@ -138,13 +147,13 @@ class PythonRecord:
                 "findings": self.findings}
 
 
-def migrate_python_tree(src: Path, out: Path) -> list[PythonRecord]:
+def migrate_python_tree(src: Path, out: Path, exclude: tuple[str, ...] = (), exclude_root: Path | None = None) -> list[PythonRecord]:
     """Migrate every .py file under SRC into OUT (same relative path); SRC is never written."""
     from cuda2cann.frontend.python import migrate_python
 
     check_paths(src, out)
     base = src if src.is_dir() else src.parent
-    files = [src] if src.is_file() and src.suffix == ".py" else sorted(p for p in src.rglob("*.py") if p.is_file()) if src.is_dir() else []
+    files = source_files(src, "python", exclude, exclude_root)
     records = []
     for path in files:
         try:

@@ -44,6 +44,10 @@ def test_include_and_defines_come_from_pyproject(tmp_path):
 @pytest.mark.parametrize(("table", "fragment"), [
     ('include = "inc"', "tool.cuda2cann.include: expected a list"),
     ("defines = [1]", "tool.cuda2cann.defines: expected a dict"),
+    ('exclude = "vendor/"', "tool.cuda2cann.exclude: expected a list"),
+    ("baseline = 3", "tool.cuda2cann.baseline: expected a str"),
+    ("max_file_size = 0", "tool.cuda2cann.max_file_size: expected a positive number of bytes"),
+    ("max_file_size = true", "tool.cuda2cann.max_file_size: expected a positive number of bytes"),
 ])
 def test_bad_config_names_file_and_key(tmp_path, table, fragment):
     src = project(tmp_path, table)
@@ -56,3 +60,9 @@ def test_bad_config_names_file_and_key(tmp_path, table, fragment):
 def test_no_pyproject_means_defaults(tmp_path):
     cfg = load_config(tmp_path)  # pytest's tmp folders have no pyproject.toml above them
     assert cfg.path is None and cfg.include == () and cfg.defines == () and cfg.soc is None
+
+
+def test_workflow_keys(tmp_path):
+    src = project(tmp_path, 'exclude = ["vendor/"]\nbaseline = "ci/baseline.json"\nmax_file_size = 1000')
+    cfg = load_config(src)
+    assert cfg.exclude == ("vendor/",) and cfg.baseline == (tmp_path / "ci" / "baseline.json").resolve() and cfg.max_file_size == 1000

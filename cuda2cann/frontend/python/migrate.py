@@ -6,8 +6,6 @@ only passes that add lines. A file that mentions neither CUDA nor NCCL is return
 """
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 from libcst.codemod import CodemodContext
 
@@ -20,7 +18,7 @@ from cuda2cann.frontend.python.device_strings import DeviceStringCodemod
 from cuda2cann.frontend.python.dist_backend import DistBackendCodemod
 from cuda2cann.frontend.python.import_torch_npu import ImportTorchNpuCodemod
 from cuda2cann.frontend.python.markers import MarkerCommentsCodemod
-from cuda2cann.frontend.python.model import Finding, MigrationResult
+from cuda2cann.frontend.python.model import MAYBE_CUDA, Finding, MigrationResult
 from cuda2cann.frontend.python.suppress import suppressions
 from cuda2cann.frontend.python.table import PythonTable
 
@@ -28,8 +26,6 @@ PIPELINE: tuple[type[MigrationCodemod], ...] = (
     TorchApiNamesCodemod, TorchApiImportsCodemod, DeviceMethodCodemod, DeviceStringCodemod, DistBackendCodemod,
     CppExtensionCodemod, MarkerCommentsCodemod, ImportTorchNpuCodemod,
 )
-#: a file without any of these cannot need a rewrite
-_MAYBE_CUDA = re.compile(r"cuda|cudnn|nccl", re.IGNORECASE)
 
 
 def migrate_python(source: str, path: str = "<string>", *, table: PythonTable | None = None) -> MigrationResult:
@@ -38,7 +34,7 @@ def migrate_python(source: str, path: str = "<string>", *, table: PythonTable | 
     Returns the new text, the edits made and the findings to review; see docs/python_migration.md for the rules.
     Running it on its own output changes nothing, and a file without CUDA comes back byte-identical.
     """
-    if not _MAYBE_CUDA.search(source):
+    if not MAYBE_CUDA.search(source):
         return MigrationResult(source, (), ())
     try:
         module = cst.parse_module(source)

@@ -4,6 +4,7 @@ Codes are listed in CODES and documented in docs/diagnostics.md ("Python migrati
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 #: code → what it means; the same codes name edits (Change) and findings (Finding) and select suppressions
@@ -21,6 +22,8 @@ CODES = {
     "C2C510": "a from-import mixes names that move to torch.npu with names that stay: left unchanged",
     "C2C511": "`import torch_npu` inserted",
 }
+#: a file without any of these cannot need a rewrite (and is not parsed)
+MAYBE_CUDA = re.compile(r"cuda|cudnn|nccl", re.IGNORECASE)
 SEVERITY = {"exact": "note", "approximate": "warning", "unsupported": "error", "unknown": "warning"}
 
 
