@@ -47,7 +47,10 @@ def core_vector_cycles(block: dict) -> float:
 
 
 def model(counters: dict, roofline: Roofline) -> Modeled:
-    """Modeled time of one launch from its cann-cpu counters (`counters_json()` of the runtime)."""
+    """Modeled time from cann-cpu counters (`counters_json()` of the runtime); launches in stream order add up."""
+    if counters.get("launches"):
+        parts = [model(launch, roofline) for launch in counters["launches"]]
+        return Modeled(sum(p.memory_s for p in parts), sum(p.vector_s for p in parts), sum(p.gm_bytes for p in parts))
     total = counters["total"]
     gm_bytes = total["gm_to_ub_bytes"] + total["ub_to_gm_bytes"]
     busiest = max((core_vector_cycles(b) for b in counters.get("blocks", [])), default=0.0)

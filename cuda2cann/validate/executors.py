@@ -145,7 +145,7 @@ class Executor:
         if not path.exists():
             return None
         try:
-            return json.loads(path.read_text())
+            return merge_launches(json.loads(path.read_text()))
         except json.JSONDecodeError:
             return None
 
@@ -285,6 +285,25 @@ def _cmake_build(files: dict[str, str], target: Path) -> None:
             if proc.returncode != 0:
                 raise BuildError(f"NPU build failed: {' '.join(cmd[:2])}", (proc.stdout + proc.stderr)[-20000:])
         os.replace(build / "driver", target)
+
+
+def merge_launches(counters: dict) -> dict:
+    """The counters of several launches (`{"launches": [...]}`) as one record: totals summed, launches kept."""
+    launches = counters.get("launches")
+    if not launches:
+        return counters
+    total: dict = {}
+    for launch in launches:
+        for key, value in launch["total"].items():
+            if key == "vector":
+                vec = total.setdefault("vector", {})
+                for api, n in value.items():
+                    slot = vec.setdefault(api, {"instructions": 0, "repeats": 0})
+                    slot["instructions"] += n["instructions"]
+                    slot["repeats"] += n["repeats"]
+            else:
+                total[key] = total.get(key, 0) + value
+    return {"soc": launches[0]["soc"], "kernel": launches[0]["kernel"], "total": total, "launches": launches}
 
 
 def ascendc_launch_values(spec: OperatorSpec, env: dict[str, float]) -> list[int]:
