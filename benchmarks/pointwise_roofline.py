@@ -1,7 +1,7 @@
 """Benchmark: modeled efficiency of translated kernels (pointwise, reductions, row programs) against the 910B2 roofline, and
 translation time per kernel.
 
-    python benchmarks/pointwise_roofline.py [--mbytes 64] [SRC ...]
+    python benchmarks/pointwise_roofline.py [--mbytes 64] [--fix SYMBOL=VALUE ...] [SRC ...]
 
 Every CUDA file under SRC (default op_corpus/) is translated; each translated kernel's AscendC code
 runs once on cann-cpu at a size whose essential traffic is at least --mbytes MB, and the cann-cpu
@@ -53,14 +53,16 @@ def translation_ms(path: Path) -> dict[str, float]:
     return out
 
 
-def sized_case(spec, target_bytes: int) -> Materialized:
-    """Scale the symbols up (keeping ratios) until the essential traffic reaches target_bytes."""
-    sizes = {s.name: max(s.min, 1) for s in spec.symbols}
+def sized_case(spec, target_bytes: int, fixed: dict[str, int] | None = None) -> Materialized:
+    """Scale the symbols up (keeping ratios) until the essential traffic reaches target_bytes; `fixed` symbols keep
+    their value (e.g. a row length longer than the UB)."""
+    fixed = {k: v for k, v in (fixed or {}).items() if spec.symbols and k in {s.name for s in spec.symbols}}
+    sizes = {s.name: fixed.get(s.name, max(s.min, 1)) for s in spec.symbols}
     for _ in range(400):
         shapes = tensor_shapes(spec, sizes)
         if sum(math.prod(shapes[t.name]) * t.dtype.itemsize for t in spec.tensors) >= target_bytes:
             break
-        for name in sizes:  # grow each symbol while per-symbol limits (a row length) allow; size caps for tests are ignored
+        for name in (n for n in sizes if n not in fixed):  # grow while per-symbol limits allow; test size caps are ignored
             grown = {**sizes, name: max(sizes[name] + 1, int(sizes[name] * 1.5))}
             if all(w.evaluate(grown) for w in spec.where if len(w.names) == 1):
                 sizes = grown
@@ -87,7 +89,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("src", nargs="*", type=Path, default=[ROOT / "op_corpus"])
     parser.add_argument("--mbytes", type=int, default=64)
+    parser.add_argument("--fix", action="append", default=[], metavar="SYMBOL=VALUE",
+                        help="keep a size symbol at this value (e.g. cols=262144 for rows longer than the UB)")
     args = parser.parse_args()
+    fixed = {k: int(v) for k, v in (item.split("=", 1) for item in args.fix)}
     roof, soc = Roofline.ascend910b2(), soc_profile("Ascend910B2")
     print(f"{'kernel':<28} {'bound':<7} {'efficiency':>10} {'GM/essential':>12} {'translate ms':>12}")
     effs = []
@@ -104,7 +109,7 @@ def main() -> None:
                 spec = load_spec(spec_path)
                 ex = CannCpuExecutor(spec, soc, Limits(timeout_s=600, memory_bytes=16 << 30))
                 ex.build()
-                data = sized_case(spec, args.mbytes << 20)
+                data = sized_case(spec, args.mbytes << 20, fixed)
                 outcome = ex.run(data)
                 if outcome.error or outcome.counters is None:
                     print(f"{spec.name:<28} failed: {outcome.error}")

@@ -43,11 +43,33 @@ def test_serial_accumulations_become_reductions(tmp_path, body, expected):
 
 
 @pytest.mark.parametrize(("body", "fragment"), [
-    ("float s = 0.0f; for (int c = 0; c < cols; c++) { s += A[r * cols + c]; y[r * cols + c] = s; }", "a store inside a loop"),
+    ("float s = 0.0f; for (int c = 0; c < cols; c++) { s += A[r * cols + c]; y[r * cols + c] = s; }", "both stores and accumulates"),
     ("float s = 0.0f; for (int c = 0; c < cols; c++) s = 0.5f * s + A[r * cols + c]; y[r] = s;", "not an associative accumulation"),
     ("float s = 0.0f; int p = 0; for (int c = 0; c < cols; c++) { s += A[p]; p += 2; } y[r] = s;", "changes an index"),
 ])
 def test_order_dependent_serial_loops_stay_unported(tmp_path, body, fragment):
+    k = lift(tmp_path, body)
+    assert k.lifted is None and k.code == "C2C102", store(k)
+    assert fragment in k.message
+
+
+def test_a_storing_loop_is_one_more_axis_and_makes_a_thread_per_row_row_program(tmp_path):
+    k = lift(tmp_path, """
+        float m = -INFINITY;
+        for (int c = 0; c < cols; ++c) m = fmaxf(m, A[r * cols + c]);
+        for (int c = 0; c < cols; ++c) y[r * cols + c] = A[r * cols + c] - m;""")
+    assert store(k) == "y[cols*i0 + i1] = sub(A[cols*i0 + i1], reduce_max(ks1 < cols: A[cols*i0 + ks1]))"
+    assert k.lifted.operator.op_class == "row" and k.lifted.axis_origin["i1"].startswith("itm")
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ("for (int c = 1; c < cols; c++) y[r * cols + c] = A[r * cols + c];", "must start at 0"),
+    ("for (int c = 0; c < cols - 1; c++) y[r * cols + c + 1] = y[r * cols + c] + A[r * cols + c];",
+     "which another iteration of the loop writes"),
+    ("float s = 0.0f; for (int c = 0; c < cols; c++) { s += A[r * cols + c]; y[r * cols + c] = A[r * cols + c]; }",
+     "both stores and accumulates"),
+])
+def test_storing_loops_with_dependences_stay_unported(tmp_path, body, fragment):
     k = lift(tmp_path, body)
     assert k.lifted is None and k.code == "C2C102", store(k)
     assert fragment in k.message

@@ -150,7 +150,7 @@ def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
         block = lifted.block_requirements.get("x", launch[0] if launch else 256)
         return [f"max({rows[0].extent}, 1)"], [str(block)]
     by_dim = {origin[a.name][-1]: a for a in axes if origin[a.name].startswith("gid.")}
-    strided = [a for a in axes if origin[a.name].startswith("it")]
+    strided = [a for a in axes if origin[a.name].startswith("it") and not origin[a.name].startswith("itm")]  # itm: serial loops
     if strided:
         block = lifted.block_requirements.get("x", 256)
         return [f"min(ceil_div({strided[0].extent}, {block}), 2 * cores)"], [str(block)]

@@ -146,6 +146,8 @@ class Lifter:
         self.block_requirements: dict[str, int] = {}
         #: grid-strided loops whose partials were reduced whole (by atomics): the CUDA launch spreads over them
         self.grid_axes: list[tuple[str, sx.Expr]] = []
+        #: per-thread storing loops: one axis per extent, shared by loops over the same range
+        self.map_axes: dict[sx.Expr, sx.Sym] = {}
         self.loop_counter = 0
         #: one list per function being inlined: (path conditions, value) of its early returns
         self.return_frames: list[list[tuple[tuple[Cond, ...], Value]]] = []
@@ -313,9 +315,13 @@ class Lifter:
         mark = len(self.stores)
         real = ThreadState(dict(state.env), (*state.conds, guard))
         self.statement(body, real)
-        if len(self.stores) > mark:
-            raise self.fail("C2C102", "a store inside a loop with a run-time trip count (only accumulations are lifted)", body)
         changed = [n for n, v in state.env.items() if n != var and real.env.get(n) != v]
+        if len(self.stores) > mark:
+            del self.stores[mark:]
+            if changed:
+                raise self.fail("C2C102", "a loop with a run-time trip count both stores and accumulates (a running sum "
+                                "depends on the order of the iterations)", body)
+            return self.serial_map(var, start, cond, body, state, extent)
         if any(not isinstance(state.env[n], Val) for n in changed):
             raise self.fail("C2C102", "a loop with a run-time trip count changes an index or pointer variable", body)
         markers = {n: Val(Param(f"__acc_{n}", state.env[n].node.dtype)) for n in changed}
@@ -333,6 +339,25 @@ class Lifter:
             total = red if constant(old) == IDENTITY[op] else Binary(op, as_node(state.env[name], acc), red)
             state.env[name] = Val(total if old.dtype == acc else Cast(total, old.dtype))
         state.env[var] = Idx(sx.add(start.e, extent), start.type)  # the value after the loop
+
+    def serial_map(self, var: str, start: Idx, cond: TSNode, body: TSNode, state: ThreadState, extent: sx.Expr) -> None:
+        """`for (c = 0; c < n; ++c) y[... c] = f(c)` in one thread: the iterations are independent, so c is one more
+        axis of the domain (loops over the same extent share it)."""
+        if start.e != sx.const(0):
+            raise self.fail("C2C102", "a storing loop with a run-time trip count must start at 0", cond)
+        axis = self.map_axes.setdefault(extent, sx.sym(f"itm{len(self.map_axes) + 1}", 0, None))
+        state.env[var] = Idx(axis, start.type)
+        guard = self.condition(cond, state)
+        mark = len(self.stores)
+        inner = ThreadState(dict(state.env), (*state.conds, guard))
+        self.statement(body, inner)
+        stored = {st.tensor: st.index for st in self.stores[mark:]}
+        for st in self.stores[mark:]:
+            for ld in walk(st.value.node):
+                if isinstance(ld, Load) and ld.tensor in stored and ld.index != stored[ld.tensor]:
+                    raise self.fail("C2C102", f"an iteration reads {ld.tensor}[{ld.index}], which another iteration of the loop "
+                                    "writes", body)
+        state.env[var] = Idx(sx.add(start.e, extent), start.type)
 
     def loop_step(self, update: TSNode, var: str, state: ThreadState) -> sx.Expr | None:
         """The increment of `var += step` when it is an index expression."""
