@@ -271,3 +271,29 @@ def walk(node: Node):
 
 def loads(node: Node) -> list[Load]:
     return [n for n in walk(node) if isinstance(n, Load)]
+
+
+def substitute_indices(node: Node, mapping: dict) -> Node:
+    """`node` with the index symbols in `mapping` (Sym or name → Expr) substituted in every load, index value and
+    reduction extent (reduction axes keep their names: rename them through `rebind_axis`)."""
+    match node:
+        case Load(tensor=t, index=e, type=dt):
+            return Load(t, sx.substitute(e, mapping), dt)
+        case IndexValue(index=e, type=dt):
+            return IndexValue(sx.substitute(e, mapping), dt)
+        case Unary(op=op, x=x):
+            return Unary(op, substitute_indices(x, mapping))
+        case Binary(op=op, a=a, b=b):
+            return Binary(op, substitute_indices(a, mapping), substitute_indices(b, mapping))
+        case Select(cond=c, a=a, b=b):
+            return Select(substitute_indices(c, mapping), substitute_indices(a, mapping), substitute_indices(b, mapping))
+        case Cast(x=x, type=t):
+            return Cast(substitute_indices(x, mapping), t)
+        case Reduce(op=op, axis=k, extent=e, body=b, type=t):
+            return Reduce(op, k, sx.substitute(e, mapping), substitute_indices(b, mapping), t)
+    return node
+
+
+def rebind_axis(red: Reduce, axis: str) -> Reduce:
+    """The same reduction over a differently named axis (so it can nest inside a reduction over its old name)."""
+    return Reduce(red.op, axis, red.extent, substitute_indices(red.body, {red.axis: sx.sym(axis, 0, None)}), red.type)

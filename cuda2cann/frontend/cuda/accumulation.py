@@ -5,8 +5,11 @@ for the accumulator, and it is an accumulation when the result is `marker op f` 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cuda2cann.frontend.cuda.values import Val, Value
-from cuda2cann.ir.nodes import Binary, Cast, Const, Select, Unary, walk
+from cuda2cann.ir.dtypes import dtype
+from cuda2cann.ir.nodes import Binary, Cast, Const, Param, Reduce, Select, Unary, walk
 from cuda2cann.ir.ops import Op
 
 #: the value that leaves each accumulation unchanged
@@ -47,3 +50,101 @@ def accumulation(new: Value, marker: Val):
     if f is None or any(n == marker.node for n in walk(f)):
         return None, None
     return new.node.op, f
+
+
+def replace_node(node, old, new):
+    """`node` with every subtree equal to `old` replaced by `new`."""
+    if node == old:
+        return new
+    match node:
+        case Unary(op=op, x=x):
+            return Unary(op, replace_node(x, old, new))
+        case Binary(op=op, a=a, b=b):
+            return Binary(op, replace_node(a, old, new), replace_node(b, old, new))
+        case Select(cond=c, a=a, b=b):
+            return Select(replace_node(c, old, new), replace_node(a, old, new), replace_node(b, old, new))
+        case Cast(x=x, type=t):
+            return Cast(replace_node(x, old, new), t)
+        case Reduce(op=op, axis=k, extent=e, body=b, type=t):
+            return Reduce(op, k, e, replace_node(b, old, new), t)
+    return node
+
+
+def _terms(node, op: Op) -> list:
+    """The operands of a chain of one commutative op (a + b + c → [a, b, c])."""
+    if isinstance(node, Binary) and node.op is op:
+        return _terms(node.a, op) + _terms(node.b, op)
+    return [node]
+
+
+def rescaled_by(node, old_max, new_max):
+    """x when node is `x * exp(old_max - new_max)` (factors in any order), else None."""
+    factors = _terms(node, Op.MUL)
+    scale = Unary(Op.EXP, Binary(Op.SUB, old_max, new_max))
+    if scale not in factors:
+        return None
+    rest = list(factors)
+    rest.remove(scale)
+    out = rest[0] if rest else Const(1.0, scale.dtype)
+    for f in rest[1:]:
+        out = Binary(Op.MUL, out, f)
+    return out
+
+
+def online_sum(new_s, s_marker, m_marker, new_m, placeholder):
+    """The online-softmax update `s' = s * exp(m - m') + h` with `m' = max(m, f)` and h free of s and m except through
+    m': returns h with m' replaced by `placeholder` (the final maximum), else None.
+
+    With m' the running maximum, s after the last element is sum(h[m' := max]), whatever the order: every earlier
+    term was rescaled by exp(m_old - m_new) as the maximum grew, so the sum telescopes.
+    """
+    terms = _terms(new_s, Op.ADD)
+    carried = [t for t in terms if rescaled_by(t, m_marker, new_m) == s_marker]
+    if len(carried) != 1:
+        return None
+    rest = [t for t in terms if t is not carried[0]]
+    if not rest:
+        return None
+    h = rest[0]
+    for t in rest[1:]:
+        h = Binary(Op.ADD, h, t)
+    h = replace_node(h, new_m, placeholder)
+    if any(n in (s_marker, m_marker) for n in walk(h)):
+        return None
+    return h
+
+
+@dataclass(frozen=True)
+class Accumulation:
+    """`acc = acc op body`; for an online-softmax sum, body holds online_placeholder(online_max) for the final maximum."""
+
+    op: Op
+    body: object  # ir Node
+    online_max: str = ""
+
+
+def online_placeholder(max_name: str) -> Param:
+    return Param(f"__online_max_{max_name}", dtype("float32"))
+
+
+def accumulations(changed: list[str], updated: dict, markers: dict[str, Val]) -> dict[str, Accumulation]:
+    """The accumulators among `changed` (updated values computed with `markers` for the old ones): + max min, and
+    online-softmax sums rescaled by a running maximum that is itself one of them."""
+    marker_nodes = {m.node for m in markers.values()}
+    found: dict[str, Accumulation] = {}
+    for name in changed:
+        op, f = accumulation(updated.get(name), markers[name])
+        if op is not None and not any(n in marker_nodes for n in walk(f)):
+            found[name] = Accumulation(op, f)
+    for name in changed:
+        new = updated.get(name)
+        if name in found or not isinstance(new, Val):
+            continue
+        for m, acc in list(found.items()):
+            if acc.op is not Op.MAX or acc.online_max or not isinstance(updated.get(m), Val):
+                continue
+            h = online_sum(new.node, markers[name].node, markers[m].node, updated[m].node, online_placeholder(m))
+            if h is not None and not any(n in marker_nodes for n in walk(h)):
+                found[name] = Accumulation(Op.ADD, h, m)
+                break
+    return found

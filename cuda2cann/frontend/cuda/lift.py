@@ -16,7 +16,7 @@ from typing import ClassVar
 import numpy as np
 from tree_sitter import Node as TSNode
 
-from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulation, constant
+from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulations, constant, online_placeholder, replace_node
 from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES, FunctionDef, parse_type
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import (
@@ -40,7 +40,7 @@ from cuda2cann.frontend.cuda.values import (
 )
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, Load, Param, Reduce, Select, Unary, walk
+from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, Load, Node, Param, Reduce, Select, Unary, rebind_axis, walk
 from cuda2cann.ir.ops import Op
 
 BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
@@ -327,16 +327,23 @@ class Lifter:
         markers = {n: Val(Param(f"__acc_{n}", state.env[n].node.dtype)) for n in changed}
         probe = ThreadState({**state.env, **markers}, (*state.conds, guard))
         self.statement(body, probe)
-        marker_nodes = {m.node for m in markers.values()}
-        for name in changed:
-            op, f = accumulation(probe.env.get(name), markers[name])
-            if op is None or any(n in marker_nodes for n in walk(f)):
-                raise self.fail("C2C102", f"{name} is updated in a loop with a run-time trip count in a way that is not an "
-                                "associative accumulation (+, max, min)", body)
+        found = accumulations(changed, probe.env, markers)
+        missing = [n for n in changed if n not in found]
+        if missing:
+            raise self.fail("C2C102", f"{missing[0]} is updated in a loop with a run-time trip count in a way that is not an "
+                            "associative accumulation (+, max, min) nor an online-softmax sum", body)
+        totals: dict[str, Node] = {}
+        for name in sorted(changed, key=lambda n: found[n].online_max != ""):  # maxima first: online sums use them
+            acc_f = found[name]
+            f = acc_f.body if not acc_f.online_max else replace_node(
+                acc_f.body, online_placeholder(acc_f.online_max), rebind_reduces(totals[acc_f.online_max], k.name, f"{k.name}m"))
             acc = FLOAT32 if f.dtype.is_float else f.dtype
             old = state.env[name].node
-            red = Reduce(op, k.name, extent, as_node(Val(f), acc), acc)
-            total = red if constant(old) == IDENTITY[op] else Binary(op, as_node(state.env[name], acc), red)
+            red = Reduce(acc_f.op, k.name, extent, as_node(Val(f), acc), acc)
+            if acc_f.online_max and constant(old) != 0:
+                raise self.fail("C2C102", f"the online-softmax sum {name} does not start at 0", body)
+            total = red if constant(old) == IDENTITY[acc_f.op] else Binary(acc_f.op, as_node(state.env[name], acc), red)
+            totals[name] = total
             state.env[name] = Val(total if old.dtype == acc else Cast(total, old.dtype))
         state.env[var] = Idx(sx.add(start.e, extent), start.type)  # the value after the loop
 
@@ -811,6 +818,18 @@ class Lifter:
         return self.expr(node.child_by_field_name("right"), state)
 
     EXPRESSIONS: ClassVar[dict[str, str]] = {}
+
+
+def rebind_reduces(node: Node, axis: str, fresh: str) -> Node:
+    """`node` with its reductions over `axis` moved to the axis `fresh` (to nest them in another reduction over axis)."""
+    match node:
+        case Reduce(axis=a) if a == axis:
+            return rebind_axis(node, fresh)
+        case Binary(op=op, a=a, b=b):
+            return Binary(op, rebind_reduces(a, axis, fresh), rebind_reduces(b, axis, fresh))
+        case Cast(x=x, type=t):
+            return Cast(rebind_reduces(x, axis, fresh), t)
+    return node
 
 
 def _is_unit_step(update: TSNode, var: str) -> bool:
