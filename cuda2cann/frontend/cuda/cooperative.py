@@ -15,7 +15,15 @@ from typing import ClassVar
 
 from tree_sitter import Node as TSNode
 
-from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulation, as_minmax, constant
+from cuda2cann.frontend.cuda.accumulation import (
+    IDENTITY,
+    accumulations,
+    as_minmax,
+    constant,
+    online_placeholder,
+    replace_node,
+    rescaled_by,
+)
 from cuda2cann.frontend.cuda.cooperative_values import (
     ALL,
     COOPERATIVE,
@@ -66,6 +74,9 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         self.row_axes: dict = {}
         #: set once a row guard `if (row < rows) {...}` has closed: later stores would escape the guard
         self.after_row_guard = False
+        #: during a pair-combine step: variable -> marker of the partner lane's value, and the shuffle kinds seen
+        self.shuffle_reads: dict[str, Val] = {}
+        self.shuffle_kinds: set[str] = set()
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -288,6 +299,11 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         if library is not None:
             return library
         fn = node.child_by_field_name("function")
+        if self.shuffle_reads and text(fn) in SHUFFLES:  # one step of a pair combine: the partner lane's value
+            args = [text(a).replace(" ", "") for a in node.child_by_field_name("arguments").named_children]
+            if len(args) >= 3 and args[1] in self.shuffle_reads and isinstance(state.env.get(args[2]), Idx):
+                self.shuffle_kinds.add(SHUFFLES[text(fn)])
+                return self.shuffle_reads[args[1]]
         if fn.type == "identifier" and text(fn) in ("__syncthreads", "__syncwarp"):
             return Idx(sx.const(0))  # ordering only: the collectives around it are recognised as wholes
         return super().e_call(node, state)
@@ -369,14 +385,16 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         if any(any(n in marker_nodes for n in walk(st.value.node)) for st in probe_stores):
             raise self.fail("C2C101", "a store of a running accumulation depends on the order the lanes visit the row", body)
         self.stores.extend(real_stores)
+        found = accumulations(changed, probe.env, markers)
         for name in changed:
-            op, f = accumulation(probe.env.get(name), markers[name])
-            if op is None or any(n in marker_nodes for n in walk(f)):
+            if name not in found:
                 raise self.fail("C2C101", f"{name} is updated in the strided loop in a way that is not an associative accumulation",
                                 body)
+            acc = found[name]
             self.axis_counter += 1
             k = sx.sym(f"k{self.axis_counter}", 0, None)
-            state.env[name] = Partial(op, k.name, extent, rename_axes(f, {axis: k}, 0), as_node(sub.env[name], f.dtype), lanes)
+            state.env[name] = Partial(acc.op, k.name, extent, rename_axes(acc.body, {axis: k}, 0),
+                                      as_node(sub.env[name], acc.body.dtype), lanes, acc.online_max)
         state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var})
 
     def halving(self, var: str, start: Value, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
@@ -390,7 +408,49 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         stmt = body.named_children[0] if body.type == "compound_statement" else body
         if stmt.type == "if_statement":
             return self.shared_tree(var, stmt, sub, state, first == block_half)
+        if body.type == "compound_statement" and len(body.named_children) > 1:
+            return self.pair_shuffle(var, body, sub, state, node)
         return self.shuffle(var, stmt, sub, state, node)
+
+    def pair_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
+        """The online-softmax combine of (max, sum) pairs across a warp: m' = max(m, m2), s' = s * exp(m - m') +
+        s2 * exp(m2 - m') with m2, s2 shuffled from the partner lane. Checked by evaluating one step with markers."""
+        pairs = [(n, p) for n, p in state.env.items() if isinstance(p, Partial) and p.online_max]
+        if len(pairs) != 1:
+            raise self.fail("C2C101", "a halving loop of several statements that is not the online-softmax combine of one "
+                            "(max, sum) pair", body)
+        s_name, ps = pairs[0]
+        m_name, pm = ps.online_max, state.env.get(ps.online_max)
+        if not isinstance(pm, Partial) or pm.op is not Op.MAX or pm.lanes != ps.lanes:
+            raise self.fail("C2C101", f"the running maximum {m_name} of an online-softmax sum is not a max partial", body)
+        own = {m_name: Val(Param("__own_m", F32)), s_name: Val(Param("__own_s", F32))}
+        self.shuffle_reads = {m_name: Val(Param("__other_m", F32)), s_name: Val(Param("__other_s", F32))}
+        self.shuffle_kinds = set()
+        probe = ThreadState({**sub.env, **own, var: Idx(sx.sym("__o", 1, None))}, sub.conds)
+        try:
+            self.statement(body, probe)
+        finally:
+            reads, self.shuffle_reads = self.shuffle_reads, {}
+        m_after, s_after = probe.env.get(m_name), probe.env.get(s_name)
+        if not (isinstance(m_after, Val) and isinstance(s_after, Val)) or len(self.shuffle_kinds) != 1:
+            raise self.fail("C2C101", "the online-softmax combine must shuffle both m and s the same way", body)
+        combined = as_minmax(m_after.node)
+        if not (isinstance(combined, Binary) and combined.op is Op.MAX and
+                {combined.a, combined.b} == {own[m_name].node, reads[m_name].node}):
+            raise self.fail("C2C101", f"{m_name} is not combined as max(m, partner's m)", body)
+        terms = _chain(s_after.node)
+        if len(terms) != 2 or not _pair_terms(terms, own, reads, m_name, s_name, m_after.node):
+            raise self.fail("C2C101", f"{s_name} is not combined as s * exp(m - m') + s2 * exp(m2 - m')", body)
+        if self.block_requirements.get("x", WARP) != WARP or pm.lanes == "grid":
+            raise self.fail("C2C101", "an online-softmax pair combined across a warp of a larger block (two-level pair "
+                            "combines are not lifted)", body)
+        self.block_requirements["x"] = WARP  # one warp holds the whole row
+        kind = self.shuffle_kinds.pop()
+        m_total = self.total(pm, body)
+        s_total = self.total(ps, body, m_total)
+        state.env[m_name], state.env[s_name] = m_total, s_total
+        for v in (m_total, s_total):
+            self.hold(v, THREAD0 if kind == "down" else ALL)
 
     def shared_tree(self, var: str, stmt: TSNode, sub: ThreadState, state: ThreadState, whole_block: bool) -> None:
         s = sx.sym("__s", 1, None)
@@ -503,7 +563,14 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         the whole grid combine within the block only: a block's share."""
         return BlockShare(p) if p.lanes == "grid" else self.total(p, node)
 
-    def total(self, p: Partial, node: TSNode) -> Val:
+    def total(self, p: Partial, node: TSNode, max_total: Val | None = None) -> Val:
+        if p.online_max:
+            if max_total is None:
+                raise self.fail("C2C101", f"an online-softmax sum is combined without its running maximum {p.online_max} "
+                                "(the partial sums must be rescaled to the common maximum as they are combined)", node)
+            p = replace(p, body=replace_node(p.body, online_placeholder(p.online_max), max_total.node))
+            if constant(p.init) != 0:
+                raise self.fail("C2C101", "an online-softmax sum that does not start at 0", node)
         red = Reduce(p.op, p.axis, p.extent, as_node(Val(p.body), F32) if p.body.dtype.name != "float32" and p.body.dtype.is_float
                      else p.body, F32 if p.body.dtype.is_float else p.body.dtype)
         init = p.init
@@ -545,6 +612,24 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
                 if text(own) == v and (kind := shuffle_of(other)):
                     return _COMBINE_CALLS[text(right.child_by_field_name("function"))], v, kind
     return None
+
+
+def _chain(node) -> list:
+    """The terms of a sum a + b (+ ...)."""
+    if isinstance(node, Binary) and node.op is Op.ADD:
+        return _chain(node.a) + _chain(node.b)
+    return [node]
+
+
+def _pair_terms(terms: list, own: dict, other: dict, m: str, s: str, new_max) -> bool:
+    """Whether terms are {s * exp(m - m'), s2 * exp(m2 - m')} in some order."""
+    want = {own[s].node: own[m].node, other[s].node: other[m].node}
+    got = set()
+    for t in terms:
+        for total, old_max in want.items():
+            if rescaled_by(t, old_max, new_max) == total:
+                got.add(total)
+    return got == set(want)
 
 
 def _parent(node: TSNode) -> TSNode:

@@ -27,6 +27,8 @@ class Partial:
     body: object  # ir Node
     init: object  # ir Node
     lanes: str  # "block" (strided by blockDim.x), "warp" (by 32) or "grid" (by all threads of the grid)
+    #: an online-softmax sum: the name of the running maximum whose total replaces online_placeholder(name) in body
+    online_max: str = ""
 
 
 @dataclass(frozen=True)

@@ -450,6 +450,8 @@ class Lifter:
             return Val(Const(float("inf"), FLOAT32))
         if name == "NAN":
             return Val(Const(float("nan"), FLOAT32))
+        if name == "FLT_MAX":  # <cfloat>: the largest finite float
+            return Val(Const(float(np.finfo(np.float32).max), FLOAT32))
         if name in ("true", "false"):
             return Cond(Const(name == "true", BOOL))
         if name == "warpSize":
