@@ -273,6 +273,22 @@ def loads(node: Node) -> list[Load]:
     return [n for n in walk(node) if isinstance(n, Load)]
 
 
+def map_children(node: Node, fn) -> Node:
+    """The same node with `fn` applied to each child value (loads, constants and parameters have none)."""
+    match node:
+        case Unary(op=op, x=x):
+            return Unary(op, fn(x))
+        case Binary(op=op, a=a, b=b):
+            return Binary(op, fn(a), fn(b))
+        case Select(cond=c, a=a, b=b):
+            return Select(fn(c), fn(a), fn(b))
+        case Cast(x=x, type=t):
+            return Cast(fn(x), t)
+        case Reduce(op=op, axis=k, extent=e, body=b, type=t):
+            return Reduce(op, k, e, fn(b), t)
+    return node
+
+
 def substitute_indices(node: Node, mapping: dict) -> Node:
     """`node` with the index symbols in `mapping` (Sym or name → Expr) substituted in every load, index value and
     reduction extent (reduction axes keep their names: rename them through `rebind_axis`)."""
@@ -281,17 +297,9 @@ def substitute_indices(node: Node, mapping: dict) -> Node:
             return Load(t, sx.substitute(e, mapping), dt)
         case IndexValue(index=e, type=dt):
             return IndexValue(sx.substitute(e, mapping), dt)
-        case Unary(op=op, x=x):
-            return Unary(op, substitute_indices(x, mapping))
-        case Binary(op=op, a=a, b=b):
-            return Binary(op, substitute_indices(a, mapping), substitute_indices(b, mapping))
-        case Select(cond=c, a=a, b=b):
-            return Select(substitute_indices(c, mapping), substitute_indices(a, mapping), substitute_indices(b, mapping))
-        case Cast(x=x, type=t):
-            return Cast(substitute_indices(x, mapping), t)
         case Reduce(op=op, axis=k, extent=e, body=b, type=t):
             return Reduce(op, k, sx.substitute(e, mapping), substitute_indices(b, mapping), t)
-    return node
+    return map_children(node, lambda child: substitute_indices(child, mapping))
 
 
 def rebind_axis(red: Reduce, axis: str) -> Reduce:

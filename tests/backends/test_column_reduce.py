@@ -2,15 +2,13 @@
 whose rows are combined element-wise on the vector unit."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from cuda2cann.backends.ascendc.syntax_check import cann_root, syntax_check
-from cuda2cann.translate import translate_tree
-from cuda2cann.validate.harness import ValidateOptions, validate_spec
-from cuda2cann.validate.spec import load_spec
+from cuda2cann.validate.harness import ValidateOptions
+from tests.backends.helpers import translate_text, validate_mutant
 
 KERNELS = {
     "col_mean": """
@@ -40,11 +38,7 @@ KERNELS = {
 
 
 def translate(tmp_path: Path, name: str, **kw):
-    src = tmp_path / "src"
-    src.mkdir(exist_ok=True)
-    (src / f"{name}.cu").write_text(textwrap.dedent(KERNELS[name]))
-    (record,) = translate_tree(src, tmp_path / "out", **kw)
-    return record
+    return translate_text(tmp_path, name, KERNELS[name], **kw)
 
 
 @pytest.mark.parametrize("name", sorted(KERNELS))
@@ -57,14 +51,8 @@ def test_column_reductions_are_equivalent(tmp_path, name):
 
 def test_a_column_reduction_that_skips_the_last_row_is_a_mismatch(tmp_path):
     record = translate(tmp_path, "col_mean")
-    kernel = Path(record.output) / "col_mean.cpp"
-    text = kernel.read_text()
-    mutated = text.replace("for (uint32_t r = 0; r < tiling_.c2cRows; ++r)", "for (uint32_t r = 0; r + 1 < tiling_.c2cRows; ++r)")
-    assert mutated != text
-    kernel.write_text(mutated)
-    result = validate_spec(load_spec(next(Path(record.output).glob("*.c2c.toml"))),
-                           ValidateOptions(cases=1, seed=8, devices=False, shrink=False))
-    assert result.status == "mismatch", result.message
+    assert validate_mutant(record, "col_mean", "for (uint32_t r = 0; r < tiling_.c2cRows; ++r)",
+                           "for (uint32_t r = 0; r + 1 < tiling_.c2cRows; ++r)", seed=8) == "mismatch"
 
 
 @pytest.mark.skipif(cann_root() is None, reason="set CUDA2CANN_CANN_ROOT to a CANN toolkit to check against the real headers")

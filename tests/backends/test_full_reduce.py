@@ -1,15 +1,14 @@
 """Full reductions (issue #4): per-core partials into a workspace, combined in core order by a second launch."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from cuda2cann.backends.ascendc.syntax_check import cann_root, syntax_check
-from cuda2cann.translate import translate_tree
-from cuda2cann.validate.harness import ValidateOptions, validate_spec
+from cuda2cann.validate.harness import ValidateOptions
 from cuda2cann.validate.spec import load_spec
+from tests.backends.helpers import translate_text, validate_mutant
 
 KERNELS = {
     "sum_squares": """
@@ -46,11 +45,7 @@ KERNELS = {
 
 
 def translate(tmp_path: Path, name: str, **kw):
-    src = tmp_path / "src"
-    src.mkdir(exist_ok=True)
-    (src / f"{name}.cu").write_text(textwrap.dedent(KERNELS[name]))
-    (record,) = translate_tree(src, tmp_path / "out", **kw)
-    return record
+    return translate_text(tmp_path, name, KERNELS[name], **kw)
 
 
 @pytest.mark.parametrize("name", ["sum_squares", "half_sum"])
@@ -70,14 +65,8 @@ def test_atomic_min_through_an_integer_reinterpretation_stays_unported(tmp_path)
 
 def test_a_partial_combine_that_skips_a_core_is_a_mismatch(tmp_path):
     record = translate(tmp_path, "sum_squares")
-    kernel = Path(record.output) / "sum_squares.cpp"
-    text = kernel.read_text()
-    mutated = text.replace("for (uint32_t b = 0; b < tiling_.c2cCores; ++b)", "for (uint32_t b = 1; b < tiling_.c2cCores; ++b)")
-    assert mutated != text
-    kernel.write_text(mutated)
-    result = validate_spec(load_spec(next(Path(record.output).glob("*.c2c.toml"))),
-                           ValidateOptions(cases=1, seed=5, devices=False, shrink=False))
-    assert result.status == "mismatch", result.message
+    assert validate_mutant(record, "sum_squares", "for (uint32_t b = 0; b < tiling_.c2cCores; ++b)",
+                           "for (uint32_t b = 1; b < tiling_.c2cCores; ++b)", seed=5) == "mismatch"
 
 
 @pytest.mark.skipif(cann_root() is None, reason="set CUDA2CANN_CANN_ROOT to a CANN toolkit to check against the real headers")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cuda2cann.frontend.cuda.translation_unit import analyse_file
-from cuda2cann.ir.printer import format_node
 from cuda2cann.translate import translate_tree
 from cuda2cann.validate.harness import ValidateOptions
+from tests.frontend.helpers import lift_text
+from tests.frontend.helpers import store_of as store
 
 HEADER = """
 #include <cub/cub.cuh>
@@ -63,20 +63,17 @@ def source(name: str) -> str:
     return HEADER + textwrap.dedent(ROW.format(**CASES[name]))
 
 
+
+
+
 def lift(tmp_path: Path, text: str):
-    path = tmp_path / "k.cu"
-    path.write_text(text)
-    (k,) = analyse_file(path).kernels
-    return k
+    return lift_text(tmp_path, text)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_library_reductions_lift_to_one_reduce(tmp_path, name):
-    k = lift(tmp_path, source(name))
-    assert k.lifted is not None, f"{k.code}: {k.message}"
-    (s,) = k.lifted.operator.stores
     op = "max" if name == "cub_max" else "add"
-    assert f"{s.tensor}[{s.index}] = {format_node(s.value)}" == f"out[i0] = reduce_{op}(k1 < cols: x[cols*i0 + k1])"
+    assert store(lift(tmp_path, source(name))) == f"out[i0] = reduce_{op}(k1 < cols: x[cols*i0 + k1])"
 
 
 @pytest.mark.parametrize("name", ["cub_sum", "cg_two_level"])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cuda2cann.frontend.cuda.translation_unit import analyse_file
-from cuda2cann.ir.printer import format_node
+from tests.frontend.helpers import lift_text
+from tests.frontend.helpers import store_of as store
 
 WARP = """
 #include <cfloat>
@@ -36,17 +36,13 @@ COMBINE = """float m2 = __shfl_xor_sync(0xffffffffu, m, off);
     m = mx;"""
 
 
+
+
+
+
+
 def lift(tmp_path: Path, text: str):
-    path = tmp_path / "k.cu"
-    path.write_text(textwrap.dedent(text))
-    (k,) = analyse_file(path).kernels
-    return k
-
-
-def store(k) -> str:
-    assert k.lifted is not None, f"{k.code}: {k.message}"
-    (s,) = k.lifted.operator.stores
-    return f"{s.tensor}[{s.index}] = {format_node(s.value)}"
+    return lift_text(tmp_path, textwrap.dedent(text))
 
 
 def test_warp_online_softmax_is_a_row_program(tmp_path):

@@ -6,26 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from cuda2cann.frontend.cuda.translation_unit import analyse_file
-from cuda2cann.ir.printer import format_node
+from tests.frontend.helpers import lift_text
+from tests.frontend.helpers import store_of as store
 
 
 def lift(tmp_path: Path, body: str):
-    path = tmp_path / "k.cu"
-    path.write_text(textwrap.dedent(f"""
+    return lift_text(tmp_path, textwrap.dedent(f"""
         __global__ void k(const float* A, const float* v, float* y, int rows, int cols) {{
           int r = blockIdx.x * blockDim.x + threadIdx.x;
           if (r >= rows) return;
           {body}
         }}"""))
-    (k,) = analyse_file(path).kernels
-    return k
-
-
-def store(k) -> str:
-    assert k.lifted is not None, f"{k.code}: {k.message}"
-    (s,) = k.lifted.operator.stores
-    return f"{s.tensor}[{s.index}] = {format_node(s.value)}"
 
 
 @pytest.mark.parametrize(("body", "expected"), [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cuda2cann.frontend.cuda.translation_unit import analyse_file
-from cuda2cann.ir.printer import format_node
+from tests.frontend.helpers import lift_text
+from tests.frontend.helpers import store_of as store
 
 HELPERS = """
 __device__ float warp_sum(float v) {
@@ -42,17 +42,13 @@ SUM = dict(init="0.0f", accumulate="v + x[row * cols + c]", first="warp_sum", st
            store_out="if (threadIdx.x == 0) out[row] = v;")
 
 
+
+
+
+
+
 def lift(tmp_path: Path, source: str):
-    path = tmp_path / "k.cu"
-    path.write_text(HELPERS + textwrap.dedent(source))
-    (k,) = analyse_file(path).kernels
-    return k
-
-
-def store(k) -> str:
-    assert k.lifted is not None, f"{k.code}: {k.message}"
-    (s,) = k.lifted.operator.stores
-    return f"{s.tensor}[{s.index}] = {format_node(s.value)}"
+    return lift_text(tmp_path, HELPERS + textwrap.dedent(source))
 
 
 @pytest.mark.parametrize("variant", [

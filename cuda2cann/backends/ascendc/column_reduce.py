@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
-from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS
+from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, reduced_tile, temporaries
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
@@ -112,8 +112,6 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
     if store.index != col:
         raise LowerError("C2C213", f"the column reduction's result is stored at {store.index}, not at the column index {col}")
     (red,) = [n for n in walk(store.value) if isinstance(n, Reduce)]
-    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
-        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
     if not red.dtype.is_float:
         raise LowerError("C2C213", "an integer column reduction (exact integer accumulation is not lowered yet)")
     k = sx.sym(red.axis, 0, None)
@@ -138,13 +136,8 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
         columns[ld.tensor] = Tile(f"{ld.tensor}Col", ld.dtype)
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     body_sel = Selector({t: s.tile for t, s in slices.items()}, names, _index_c(op, scalars))
-    body = body_sel.operand(red.body)
-    if not isinstance(body, Tile):
-        raise LowerError("C2C213", "the reduced expression does not depend on the rows")
-    body = body_sel.cast(body, F32)
+    body = reduced_tile(body_sel, red)
     negate = red.op is Op.MIN
-    if negate:  # min(x) = -max(-x), exact
-        body = body_sel.emit("Muls", body_sel.temp(F32), body, Scalar("-1.0f", F32))
     acc = Tile("acc", F32)
     finish_sel = Selector(dict(columns), names, _index_c(op, scalars))
     if negate:
@@ -156,8 +149,7 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
     fixed = {s.tile.name for s in slices.values()} | {t.name for t in columns.values()} | {"acc", out.name}
     body_instrs = _allocate(body_sel.instrs, fixed | {body.name})
     finish_instrs = _allocate(finish_sel.instrs, fixed)
-    temps = sorted({t for i in (*body_instrs, *finish_instrs) for t in (i.dst, *i.srcs) if isinstance(t, Tile) and t.name not in fixed}
-                   | ({body} if body.name not in fixed else set()), key=lambda t: t.name)
+    temps = temporaries([*body_instrs, *finish_instrs], fixed)
     per_elem = BUFFER_NUM * sum(s.tile.dtype.itemsize for s in slices.values())
     per_elem += BUFFER_NUM * sum(t.dtype.itemsize for t in columns.values()) + BUFFER_NUM * out.dtype.itemsize
     per_elem += sum(t.dtype.itemsize for t in temps) + F32.itemsize  # + the accumulator

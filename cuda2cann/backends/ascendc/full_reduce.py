@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Selector, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
-from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, RowTiling, finish_expr
+from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, RowTiling, finish_expr, reduced_tile, temporaries
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
@@ -76,8 +76,6 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     if len(found) != 1 or isinstance(found[0].body, Reduce):
         raise LowerError("C2C213", "a full reduction over more than one axis (flatten the input to one dimension)")
     red = found[0]
-    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
-        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
     if not red.dtype.is_float:
         raise LowerError("C2C213", "an integer full reduction: A2 has no exact integer ReduceSum / ReduceMax")
     k = sx.sym(red.axis, 0, None)
@@ -89,17 +87,11 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted({ld.tensor for ld in loads(red.body)})}
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     selector = Selector(dict(inputs), names, _index_c(op, scalars))
-    body = selector.operand(red.body)
-    if not isinstance(body, Tile):
-        raise LowerError("C2C213", "the reduced expression does not depend on the input's elements")
-    body = selector.cast(body, F32)
+    body = reduced_tile(selector, red)
     negate = red.op is Op.MIN
-    if negate:  # min(x) = -max(-x), exact
-        body = selector.emit("Muls", selector.temp(F32), body, Scalar("-1.0f", F32))
     fixed = {t.name for t in inputs.values()}
     instrs = _allocate(selector.instrs, fixed | {body.name})
-    temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
-                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
+    temps = temporaries(instrs, fixed)
     per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in inputs.values())
     per_elem += sum(t.dtype.itemsize for t in temps if t.name != body.name) + 4 + 4 + 1  # body, accumulator, slack
     chunk = min(MAX_CHUNK_ELEMS, ((soc.ub_usable - 8 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)

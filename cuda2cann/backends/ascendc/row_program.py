@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
-from cuda2cann.backends.ascendc.row_reduce import RowTiling
+from cuda2cann.backends.ascendc.row_reduce import RowTiling, reduced_tile
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.ir import symbolic as sx
@@ -112,16 +112,8 @@ class _RowOperands:
         return sel
 
     def body(self, sel: Selector, r: Reduce) -> Tile:
-        """The reduction's body over the row's elements, in fp32, negated for min (min(x) = -max(-x), exact)."""
-        if r.op not in (Op.ADD, Op.MAX, Op.MIN):
-            raise LowerError("C2C213", f"no AscendC lowering for a {r.op.value} reduction")
-        body = sel.operand(rename_axes(r.body, {sx.sym(r.axis, 0, None): self.col}, 0))
-        if not isinstance(body, Tile):
-            raise LowerError("C2C213", "a reduction whose body does not depend on the row's elements")
-        body = sel.cast(body, F32)
-        if r.op is Op.MIN:
-            body = sel.emit("Muls", sel.temp(F32), body, Scalar("-1.0f", F32))
-        return body
+        """The reduction's body over the row's elements (the reduction axis is the row's column)."""
+        return reduced_tile(sel, r, rename_axes(r.body, {sx.sym(r.axis, 0, None): self.col}, 0))
 
     def tiles_read(self, instrs: list[Instr], extra: Tile | None = None) -> tuple[list[Tile], list[Tile]]:
         names = {n for i in instrs for n in i.reads()} | ({extra.name} if extra else set())

@@ -76,6 +76,24 @@ class RowReducePlan(RowTiling):
         return self.work_for(self.chunk_elems)
 
 
+def reduced_tile(selector: Selector, red: Reduce, body: Node | None = None) -> Tile:
+    """The tile a reduction accumulates: its body (or `body`) in fp32, negated for min (min(x) = -max(-x), exact)."""
+    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
+        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
+    tile = selector.operand(red.body if body is None else body)
+    if not isinstance(tile, Tile):
+        raise LowerError("C2C213", "the reduced expression does not depend on the reduced elements")
+    tile = selector.cast(tile, F32)
+    if red.op is Op.MIN:
+        tile = selector.emit("Muls", selector.temp(F32), tile, Scalar("-1.0f", F32))
+    return tile
+
+
+def temporaries(instrs: list[Instr], fixed: set[str]) -> list[Tile]:
+    """The UB temporaries a list of instructions uses (everything but the `fixed` tiles), in name order."""
+    return sorted({t for i in instrs for t in (i.dst, *i.srcs) if isinstance(t, Tile) and t.name not in fixed}, key=lambda t: t.name)
+
+
 def _single_reduce(value: Node) -> Reduce:
     found = [n for n in walk(value) if isinstance(n, Reduce)]
     if len(found) != 1:
@@ -123,8 +141,6 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     if store.index != row:
         raise LowerError("C2C213", f"the reduction result is stored at {store.index}, not at the row index {row}")
     red = _single_reduce(store.value)
-    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
-        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
     k, cols = sx.sym(red.axis, 0, None), red.extent
     streamed, row_vectors, per_row = set(), set(), set()
     for ld in loads(red.body):
@@ -145,18 +161,11 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     selector = Selector({**inputs, **row_inputs}, names, _index_c(op, scalars),
                         scalar_loads={t: (var, op.param(t).dtype) for t, var, _ in row_scalars})
-    body = selector.operand(red.body)
-    if not isinstance(body, Tile):
-        raise LowerError("C2C213", "the reduced expression does not depend on the row's elements")
-    if body.dtype.name != "float32":
-        body = selector.cast(body, F32)
+    body = reduced_tile(selector, red)
     negate = red.op is Op.MIN
-    if negate:  # min(x) = -max(-x), exact
-        body = selector.emit("Muls", selector.temp(F32), body, Scalar("-1.0f", F32))
     fixed = {t.name for t in (*inputs.values(), *row_inputs.values())}
     instrs = _allocate(selector.instrs, fixed | {body.name})
-    temps = sorted({i.dst for i in instrs if i.dst.name not in fixed} |
-                   {s for i in instrs for s in i.srcs if isinstance(s, Tile) and s.name not in fixed}, key=lambda t: t.name)
+    temps = temporaries(instrs, fixed)
     out = op.param(store.tensor)
     per_elem = BUFFER_NUM * sum(t.dtype.itemsize for t in (*inputs.values(), *row_inputs.values()))
     per_elem += sum(t.dtype.itemsize for t in temps if t.name != body.name) + 4 + 4 + 1  # body, accumulator, slack

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from cuda2cann.frontend.cuda.values import Val, Value
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Binary, Cast, Const, Param, Reduce, Select, Unary, walk
+from cuda2cann.ir.nodes import Binary, Cast, Const, Param, Select, Unary, map_children, walk
 from cuda2cann.ir.ops import Op
 
 #: the value that leaves each accumulation unchanged
@@ -54,20 +54,7 @@ def accumulation(new: Value, marker: Val):
 
 def replace_node(node, old, new):
     """`node` with every subtree equal to `old` replaced by `new`."""
-    if node == old:
-        return new
-    match node:
-        case Unary(op=op, x=x):
-            return Unary(op, replace_node(x, old, new))
-        case Binary(op=op, a=a, b=b):
-            return Binary(op, replace_node(a, old, new), replace_node(b, old, new))
-        case Select(cond=c, a=a, b=b):
-            return Select(replace_node(c, old, new), replace_node(a, old, new), replace_node(b, old, new))
-        case Cast(x=x, type=t):
-            return Cast(replace_node(x, old, new), t)
-        case Reduce(op=op, axis=k, extent=e, body=b, type=t):
-            return Reduce(op, k, e, replace_node(b, old, new), t)
-    return node
+    return new if node == old else map_children(node, lambda child: replace_node(child, old, new))
 
 
 def _terms(node, op: Op) -> list:

@@ -33,6 +33,7 @@ from cuda2cann.ir.nodes import (
     TensorParam,
     Unary,
     loads,
+    map_children,
     walk,
 )
 from cuda2cann.ir.ops import Op
@@ -323,18 +324,10 @@ def _rename(node: Node, renames: dict, line: int) -> Node:
         case IndexValue(index=e, type=dt):
             _check_thread_free(e, line, "index value")
             return IndexValue(sx.substitute(e, renames), dt)
-        case Unary(op=op, x=x):
-            return Unary(op, _rename(x, renames, line))
-        case Binary(op=op, a=a, b=b):
-            return Binary(op, _rename(a, renames, line), _rename(b, renames, line))
-        case Select(cond=c, a=a, b=b):
-            return Select(_rename(c, renames, line), _rename(a, renames, line), _rename(b, renames, line))
-        case Cast(x=x, type=t):
-            return Cast(_rename(x, renames, line), t)
         case Reduce(op=op, axis=k, extent=e, body=b, type=t):
             _check_thread_free(e, line, "reduction extent")
             return Reduce(op, k, sx.substitute(e, renames), _rename(b, renames, line), t)
-    return node
+    return map_children(node, lambda child: _rename(child, renames, line))
 
 
 def axis_strides(index: sx.Expr, axis_names: list[str]) -> dict[str, sx.Expr] | None:

@@ -40,7 +40,7 @@ from cuda2cann.frontend.cuda.values import (
 )
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, Load, Node, Param, Reduce, Select, Unary, rebind_axis, walk
+from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, Load, Node, Param, Reduce, Select, Unary, map_children, rebind_axis, walk
 from cuda2cann.ir.ops import Op
 
 BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
@@ -824,14 +824,9 @@ class Lifter:
 
 def rebind_reduces(node: Node, axis: str, fresh: str) -> Node:
     """`node` with its reductions over `axis` moved to the axis `fresh` (to nest them in another reduction over axis)."""
-    match node:
-        case Reduce(axis=a) if a == axis:
-            return rebind_axis(node, fresh)
-        case Binary(op=op, a=a, b=b):
-            return Binary(op, rebind_reduces(a, axis, fresh), rebind_reduces(b, axis, fresh))
-        case Cast(x=x, type=t):
-            return Cast(rebind_reduces(x, axis, fresh), t)
-    return node
+    if isinstance(node, Reduce) and node.axis == axis:
+        return rebind_axis(node, fresh)
+    return map_children(node, lambda child: rebind_reduces(child, axis, fresh))
 
 
 def _is_unit_step(update: TSNode, var: str) -> bool:
