@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cuda2cann.backends.ascendc.isel import LowerError
+from cuda2cann.backends.ascendc.isel import Approximation, LowerError
 from cuda2cann.backends.ascendc.planner import plan_operator
 from cuda2cann.frontend.cuda.translation_unit import KernelOutcome
 from cuda2cann.validate.soc import SocProfile
@@ -28,6 +28,11 @@ class KernelVerdict:
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(self.plan.notes) if self.plan is not None else ()
+
+    @property
+    def approximations(self) -> tuple[str, ...]:
+        """The notes that state a numerical approximation (erf by a polynomial, fp64 in fp32)."""
+        return tuple(n for n in self.notes if isinstance(n, Approximation))
 
 
 def judge_kernel(kernel: KernelOutcome, soc: SocProfile) -> KernelVerdict:

@@ -20,7 +20,8 @@ def kernel_api(kernel: KernelOutcome) -> str:
 
 
 def from_kernel(kernel: KernelOutcome, verdict: KernelVerdict, path: str) -> Finding:
-    """A translated kernel (C2C310; approximate when its plan carries notes) or the finding that stops it."""
+    """A translated kernel (C2C310; approximate when its plan states a numerical approximation) or the finding that
+    stops it."""
     api = kernel_api(kernel)
     if not verdict.translates:
         code = verdict.code or "C2C199"
@@ -28,7 +29,7 @@ def from_kernel(kernel: KernelOutcome, verdict: KernelVerdict, path: str) -> Fin
                        message=f"kernel {api}: {verdict.message}", hint=code_info(code).hint)
     notes = verdict.notes
     return at_line(path, kernel.line, 1, 1, code="C2C310", category="kernel", api=api, library="cuda",
-                   status="approximate" if notes else "ported",
+                   status="approximate" if verdict.approximations else "ported",
                    message=f"kernel {api} ({verdict.op_class}) translates to AscendC" + (f"; note: {'; '.join(notes)}" if notes else ""),
                    hint=code_info("C2C310").hint)
 

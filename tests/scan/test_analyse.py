@@ -172,3 +172,21 @@ def test_a_whole_project(tmp_path):
     assert {f.path for f in report.findings} == {"csrc/scale.cu", "csrc/total.cu", "csrc/host.cpp", "train.py", "CMakeLists.txt",
                                                  "Makefile"}
     assert [f.sort_key() for f in report.findings] == sorted(f.sort_key() for f in report.findings)
+
+
+def test_a_kernel_is_approximate_only_when_its_plan_approximates(tmp_path):
+    # a row program carries a layout note (one pass or chunked passes): still ported; erf by a polynomial: approximate
+    write(tmp_path, {"k.cu": """
+        __global__ void softmax(const float* x, float* y, int rows, int cols) {
+          int r = blockIdx.x * blockDim.x + threadIdx.x;
+          if (r >= rows) return;
+          float m = -INFINITY;
+          for (int c = 0; c < cols; ++c) m = fmaxf(m, x[r * cols + c]);
+          for (int c = 0; c < cols; ++c) y[r * cols + c] = x[r * cols + c] - m;
+        }
+        __global__ void gelu(const float* x, float* y, int n) {
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          if (i < n) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678f));
+        }"""})
+    kernels = {f.api: f.status for f in findings_of(tmp_path / "k.cu", "cuda") if f.code == "C2C310"}
+    assert kernels == {"softmax": "ported", "gelu": "approximate"}

@@ -45,6 +45,11 @@ _CAST_VIA = {("int8", "float32"): "float16", ("uint8", "float32"): "float16", ("
              ("bfloat16", "float16"): "float32"}
 
 
+class Approximation(str):
+    """A plan note that states a numerical approximation (not an exact identity or a layout choice): a kernel whose plan
+    carries one is reported `approximate` rather than `ported`."""
+
+
 class LowerError(Exception):
     """No AscendC lowering for a construct: `code` (C2C2nn) and a message."""
 
@@ -238,7 +243,7 @@ class Selector:
         neg = self.emit("Muls", self.temp(t), poly, Scalar(_literal(-1, t), t))
         mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), x, Scalar(_literal(0, t), t),
                          extra=("AscendC::CMPMODE::LT",), count="alignedCount")
-        self.notes.add("erf approximated by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7)")
+        self.notes.add(Approximation("erf approximated by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7)"))
         return self.emit("Select", self.temp(t), mask, neg, poly, extra=("AscendC::SELMODE::VSEL_TENSOR_TENSOR_MODE",),
                          count="alignedCount", comment="erf(x) = sign(x) * erf(|x|)")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.backends.ascendc.isel import Instr, LowerError, Selector, Tile, c_type
+from cuda2cann.backends.ascendc.isel import Approximation, Instr, LowerError, Selector, Tile, c_type
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import Operator, ScalarParam, TensorParam, loads, walk
@@ -135,7 +135,8 @@ def plan_pointwise(lifted: LiftedKernel, soc: SocProfile) -> PointwisePlan:
         plan.layout, plan.rows, plan.cols = "rows", sx.smax(op.axes[0].extent, 0), sx.smax(op.axes[1].extent, 0)
         plan.row_inputs, plan.row_scalars = list(row_inputs.values()), row_scalars
     if any(n.dtype.name == "float64" for s in op.stores for n in walk(s.value)):
-        plan.notes.append("double-precision arithmetic of the CUDA source is computed in fp32 (the 910B vector unit has no fp64)")
+        plan.notes.append(Approximation("double-precision arithmetic of the CUDA source is computed in fp32 (the 910B vector unit "
+                                        "has no fp64)"))
     return plan
 
 
