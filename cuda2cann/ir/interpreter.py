@@ -119,6 +119,12 @@ class Interpreter:
             body = np.broadcast_to(self.value(node.body), (points, extent))
         finally:
             self.env = saved
+        if node.op in (Op.ARGMAX, Op.ARGMIN):  # the first position of the extreme value; NaN never wins (`v > best`)
+            fill = -np.inf if node.op is Op.ARGMAX else np.inf
+            values = np.where(np.isnan(body), fill, body.astype(np.float64)) if extent else body
+            pick = np.argmax if node.op is Op.ARGMAX else np.argmin
+            out = pick(values, axis=1).astype(np.int32) if extent else np.zeros(points, np.int32)
+            return out.reshape(shape) if shape else out.reshape(())
         ufunc = {Op.ADD: np.add, Op.MUL: np.multiply, Op.MAX: np.fmax, Op.MIN: np.fmin}[node.op]
         identity = {Op.ADD: 0, Op.MUL: 1, Op.MAX: -np.inf, Op.MIN: np.inf}[node.op]
         if extent == 0:

@@ -171,7 +171,9 @@ class Cast(Node):
         return (self.x,)
 
 
-REDUCE_OPS = frozenset({Op.ADD, Op.MAX, Op.MIN, Op.MUL})
+REDUCE_OPS = frozenset({Op.ADD, Op.MAX, Op.MIN, Op.MUL, Op.ARGMAX, Op.ARGMIN})
+#: reductions whose result is a position along the axis (int32), not a combination of the body's values
+ARG_REDUCE_OPS = frozenset({Op.ARGMAX, Op.ARGMIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,10 @@ class Reduce(Node):
     def __post_init__(self) -> None:
         if self.op not in REDUCE_OPS:
             raise IRError(f"{self.op.value} is not a reduction op (use one of {sorted(o.value for o in REDUCE_OPS)})")
-        if self.body.dtype != self.type:
+        if self.op in ARG_REDUCE_OPS:
+            if self.type.name != "int32":
+                raise IRError(f"{self.op.value} gives an int32 position, not {self.type.name}")
+        elif self.body.dtype != self.type:
             raise IRError(f"reduce body is {self.body.dtype.name} but accumulates in {self.type.name}; insert a Cast")
 
     @property

@@ -49,6 +49,9 @@ class Op(enum.Enum):
     GE = "ge"
     EQ = "eq"
     NE = "ne"
+    # ** reductions to a position (result: the index of the first extreme element) **
+    ARGMAX = "argmax"
+    ARGMIN = "argmin"
 
 
 UNARY = frozenset({Op.NEG, Op.ABS, Op.EXP, Op.LOG, Op.SQRT, Op.RSQRT, Op.RECIP, Op.TANH, Op.ERF, Op.SIGMOID, Op.FLOOR,
@@ -95,5 +98,7 @@ NUMPY = {
     Op.MAX: np.fmax, Op.MIN: np.fmin, Op.POW: np.power, Op.AND: np.logical_and, Op.OR: np.logical_or,
     Op.LT: np.less, Op.LE: np.less_equal, Op.GT: np.greater, Op.GE: np.greater_equal, Op.EQ: np.equal,
     Op.NE: np.not_equal,
+    # reductions to a position: the interpreter evaluates them along the reduction axis (first extreme, NaN never wins)
+    Op.ARGMAX: np.argmax, Op.ARGMIN: np.argmin,
 }
 assert set(NUMPY) == set(Op), "every op needs its numpy meaning"

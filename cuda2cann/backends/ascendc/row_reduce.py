@@ -69,6 +69,8 @@ class RowReducePlan(RowTiling):
     soc: SocProfile
     ub_bytes: int
     notes: list[str] = field(default_factory=list)
+    #: argmax / argmin: the row's result is the first position of its maximum (of the possibly negated body)
+    arg: bool = False
     layout: str = "row_reduce"
 
     @property
@@ -76,15 +78,16 @@ class RowReducePlan(RowTiling):
         return self.work_for(self.chunk_elems)
 
 
-def reduced_tile(selector: Selector, red: Reduce, body: Node | None = None) -> Tile:
-    """The tile a reduction accumulates: its body (or `body`) in fp32, negated for min (min(x) = -max(-x), exact)."""
-    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
-        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction")
+def reduced_tile(selector: Selector, red: Reduce, body: Node | None = None, positions: bool = False) -> Tile:
+    """The tile a reduction accumulates: its body (or `body`) in fp32, negated for min (min(x) = -max(-x), exact).
+    With `positions`, argmax / argmin too (argmin(x) = argmax(-x): the same first position)."""
+    if red.op not in (Op.ADD, Op.MAX, Op.MIN, *((Op.ARGMAX, Op.ARGMIN) if positions else ())):
+        raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction here")
     tile = selector.operand(red.body if body is None else body)
     if not isinstance(tile, Tile):
         raise LowerError("C2C213", "the reduced expression does not depend on the reduced elements")
     tile = selector.cast(tile, F32)
-    if red.op is Op.MIN:
+    if red.op in (Op.MIN, Op.ARGMIN):
         tile = selector.emit("Muls", selector.temp(F32), tile, Scalar("-1.0f", F32))
     return tile
 
@@ -161,8 +164,9 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     selector = Selector({**inputs, **row_inputs}, names, _index_c(op, scalars),
                         scalar_loads={t: (var, op.param(t).dtype) for t, var, _ in row_scalars})
-    body = reduced_tile(selector, red)
-    negate = red.op is Op.MIN
+    body = reduced_tile(selector, red, positions=True)
+    arg = red.op in (Op.ARGMAX, Op.ARGMIN)
+    negate = red.op in (Op.MIN, Op.ARGMIN)
     fixed = {t.name for t in (*inputs.values(), *row_inputs.values())}
     instrs = _allocate(selector.instrs, fixed | {body.name})
     temps = temporaries(instrs, fixed)
@@ -173,14 +177,17 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     if chunk < ALIGN_ELEMS:
         raise LowerError("C2C211", "the row reduction's buffers do not fit the UB")
     finish = finish_expr(store.value, red, "reduced", names)
-    if negate:
+    if negate and not arg:
         finish = finish.replace("reduced", "(-reduced)")
     plan = RowReducePlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
                          [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(inputs.values()),
                          list(row_inputs.values()), row_scalars, scalars, instrs, temps, body,
-                         "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum", negate,
-                         "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f", "float", store.tensor, out.dtype.ascendc,
-                         finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes))
+                         "ReduceSum" if red.op is Op.ADD else "ReduceMax", negate,
+                         "0.0f" if red.op is Op.ADD else "-__builtin_inff()", "int32_t" if arg else "float", store.tensor,
+                         out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes), arg=arg)
     if negate:
-        plan.notes.append("min computed as -max(-x)")
+        plan.notes.append("argmin computed as argmax(-x)" if arg else "min computed as -max(-x)")
+    if arg:
+        plan.notes.append("each chunk's first maximum comes from ReduceMax with its index; chunks are compared in order on "
+                          "the scalar unit (strictly greater: the first position wins across chunks)")
     return plan

@@ -108,6 +108,9 @@ class Accumulation:
     op: Op
     body: object  # ir Node
     online_max: str = ""
+    #: an argmax / argmin: the name of the max / min accumulation it follows, and the position value it records
+    arg_of: str = ""
+    position: object = None  # ir Node: what the index variable is set to, in terms of the loop position
 
 
 def online_placeholder(max_name: str) -> Param:
@@ -127,6 +130,10 @@ def accumulations(changed: list[str], updated: dict, markers: dict[str, Val]) ->
         new = updated.get(name)
         if name in found or not isinstance(new, Val):
             continue
+        arg = position_of_extreme(new.node, markers[name].node, found, markers)
+        if arg is not None:
+            found[name] = arg
+            continue
         for m, acc in list(found.items()):
             if acc.op is not Op.MAX or acc.online_max or not isinstance(updated.get(m), Val):
                 continue
@@ -135,3 +142,25 @@ def accumulations(changed: list[str], updated: dict, markers: dict[str, Val]) ->
                 found[name] = Accumulation(Op.ADD, h, m)
                 break
     return found
+
+
+def position_of_extreme(new, own, found: dict[str, Accumulation], markers: dict[str, Val]) -> Accumulation | None:
+    """`idx = f > best ? position : idx` next to `best = max(best, f)` (or `<` and min): the first position of the
+    extreme. `>=` / `<=` would keep the last one and is not recognised."""
+    if not (isinstance(new, Select) and new.b == own and isinstance(new.cond, Binary)):
+        return None
+    cond = new.cond
+    for m, acc in found.items():
+        if acc.op not in (Op.MAX, Op.MIN) or acc.online_max or acc.arg_of:
+            continue
+        best = markers[m].node
+        strict = Op.GT if acc.op is Op.MAX else Op.LT
+        if (cond.op is strict and cond.a == acc.body and cond.b == best) or \
+                (cond.op is _FLIP[strict] and cond.a == best and cond.b == acc.body):
+            if any(n in {mk.node for mk in markers.values()} for n in walk(new.a)):
+                return None
+            return Accumulation(Op.ARGMAX if acc.op is Op.MAX else Op.ARGMIN, acc.body, arg_of=m, position=new.a)
+    return None
+
+
+_FLIP = {Op.GT: Op.LT, Op.LT: Op.GT}

@@ -16,7 +16,14 @@ from typing import ClassVar
 import numpy as np
 from tree_sitter import Node as TSNode
 
-from cuda2cann.frontend.cuda.accumulation import IDENTITY, accumulations, constant, online_placeholder, replace_node
+from cuda2cann.frontend.cuda.accumulation import (
+    IDENTITY,
+    Accumulation,
+    accumulations,
+    constant,
+    online_placeholder,
+    replace_node,
+)
 from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES, FunctionDef, parse_type
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import (
@@ -40,7 +47,22 @@ from cuda2cann.frontend.cuda.values import (
 )
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import BOOL, Binary, Cast, Const, Load, Node, Param, Reduce, Select, Unary, map_children, rebind_axis, walk
+from cuda2cann.ir.nodes import (
+    BOOL,
+    Binary,
+    Cast,
+    Const,
+    IndexValue,
+    Load,
+    Node,
+    Param,
+    Reduce,
+    Select,
+    Unary,
+    map_children,
+    rebind_axis,
+    walk,
+)
 from cuda2cann.ir.ops import Op
 
 BUILTIN_DIMS = {"threadIdx": 0, "blockIdx": 0, "blockDim": 1, "gridDim": 1}
@@ -322,9 +344,10 @@ class Lifter:
                 raise self.fail("C2C102", "a loop with a run-time trip count both stores and accumulates (a running sum "
                                 "depends on the order of the iterations)", body)
             return self.serial_map(var, start, cond, body, state, extent)
-        if any(not isinstance(state.env[n], Val) for n in changed):
+        # an integer updated from data (`idx = v > best ? c : idx`) is a value; one stepped by the loop is an index
+        if any(not isinstance(real.env.get(n), Val) or not isinstance(state.env[n], (Val, Idx)) for n in changed):
             raise self.fail("C2C102", "a loop with a run-time trip count changes an index or pointer variable", body)
-        markers = {n: Val(Param(f"__acc_{n}", state.env[n].node.dtype)) for n in changed}
+        markers = {n: Val(Param(f"__acc_{n}", type_of(state.env[n]))) for n in changed}
         probe = ThreadState({**state.env, **markers}, (*state.conds, guard))
         self.statement(body, probe)
         found = accumulations(changed, probe.env, markers)
@@ -333,12 +356,16 @@ class Lifter:
             raise self.fail("C2C102", f"{missing[0]} is updated in a loop with a run-time trip count in a way that is not an "
                             "associative accumulation (+, max, min) nor an online-softmax sum", body)
         totals: dict[str, Node] = {}
+        before = dict(state.env)
         for name in sorted(changed, key=lambda n: found[n].online_max != ""):  # maxima first: online sums use them
             acc_f = found[name]
+            if acc_f.arg_of:
+                state.env[name] = self.serial_position(name, acc_f, start, k, extent, before, body)
+                continue
             f = acc_f.body if not acc_f.online_max else replace_node(
                 acc_f.body, online_placeholder(acc_f.online_max), rebind_reduces(totals[acc_f.online_max], k.name, f"{k.name}m"))
             acc = FLOAT32 if f.dtype.is_float else f.dtype
-            old = state.env[name].node
+            old = as_node(state.env[name])
             red = Reduce(acc_f.op, k.name, extent, as_node(Val(f), acc), acc)
             if acc_f.online_max and constant(old) != 0:
                 raise self.fail("C2C102", f"the online-softmax sum {name} does not start at 0", body)
@@ -346,6 +373,26 @@ class Lifter:
             totals[name] = total
             state.env[name] = Val(total if old.dtype == acc else Cast(total, old.dtype))
         state.env[var] = Idx(sx.add(start.e, extent), start.type)  # the value after the loop
+
+    def serial_position(self, name: str, acc: Accumulation, start: Idx, k: sx.Sym, extent: sx.Expr, before: dict[str, Value],
+                        body: TSNode) -> Val:
+        """`if (v > best) { best = v; idx = c; }`: idx is the loop position of the first maximum, start + argmax."""
+        best_init, idx_init = before[acc.arg_of], before[name]
+        position = acc.position.x if isinstance(acc.position, Cast) else acc.position
+        offset = sx.sub(position.index, k) if isinstance(position, IndexValue) else None
+        if offset is None or k in sx.free_symbols(offset) or not isinstance(idx_init, (Idx, Val)):
+            raise self.fail("C2C102", f"{name} records something other than the loop position of the extreme", body)
+        if constant(as_node(best_init)) != IDENTITY[Op.MAX if acc.op is Op.ARGMAX else Op.MIN]:
+            raise self.fail("C2C102", f"an argmax / argmin whose running extreme {acc.arg_of} does not start at -INFINITY / "
+                            "INFINITY (the first element would need its own comparison)", body)
+        if not (isinstance(idx_init, Idx) and idx_init.e == offset):  # offset: the recorded position of the first element
+            raise self.fail("C2C102", f"{name} does not start at the loop's first position (an empty or all -INFINITY row "
+                            "would keep it)", body)
+        body_node = acc.body if acc.body.dtype.is_float else Cast(acc.body, FLOAT32)
+        red = Reduce(acc.op, k.name, extent, body_node, INT32)
+        total = red if offset == sx.const(0) else Binary(Op.ADD, IndexValue(offset, INT32), red)
+        dt = type_of(idx_init)
+        return Val(total if dt == INT32 else Cast(total, dt))
 
     def serial_map(self, var: str, start: Idx, cond: TSNode, body: TSNode, state: ThreadState, extent: sx.Expr) -> None:
         """`for (c = 0; c < n; ++c) y[... c] = f(c)` in one thread: the iterations are independent, so c is one more
