@@ -11,7 +11,7 @@ from cuda2cann.validate.spec import load_spec
 
 def translate_text(tmp_path: Path, name: str, text: str, **kw) -> KernelRecord:
     src = tmp_path / "src"
-    src.mkdir(exist_ok=True)
+    src.mkdir(parents=True, exist_ok=True)
     (src / f"{name}.cu").write_text(textwrap.dedent(text))
     (record,) = translate_tree(src, tmp_path / "out", **kw)
     return record

@@ -60,3 +60,11 @@ def test_a_column_reduction_that_skips_the_last_row_is_a_mismatch(tmp_path):
 def test_column_reduce_kernels_compile_with_the_real_headers(tmp_path, name):
     record = translate(tmp_path, name)
     assert syntax_check(Path(record.output) / f"{name}.cpp", cann_root()) == []
+
+
+def test_products_over_rows_and_columns_are_equivalent(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    for name in ("row_prod_block", "col_prod_serial"):
+        record = translate_text(tmp_path / name, name, (corpus / f"{name}.cu").read_text(), validate=True,
+                                options=ValidateOptions(cases=2, seed=9, devices=False))
+        assert record.validation == "equivalent", (name, record.findings, record.validation_message)

@@ -64,3 +64,8 @@ def test_storing_loops_with_dependences_stay_unported(tmp_path, body, fragment):
     k = lift(tmp_path, body)
     assert k.lifted is None and k.code == "C2C102", store(k)
     assert fragment in k.message
+
+
+def test_products_accumulate_like_sums(tmp_path):
+    k = lift(tmp_path, "float p = 1.0f; for (int c = 0; c < cols; ++c) p *= A[r * cols + c]; y[r] = p;")
+    assert store(k) == "y[i0] = reduce_mul(ks1 < cols: A[cols*i0 + ks1])"

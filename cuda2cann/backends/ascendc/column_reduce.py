@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
-from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, reduced_tile, temporaries
+from cuda2cann.backends.ascendc.row_reduce import COMBINE_API, IDENTITY_C, MAX_CHUNK_ELEMS, REDUCE_API, reduced_tile, temporaries
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
@@ -159,6 +159,6 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
     tensors = [TensorArg(p.name, p.dtype.ascendc, p.role) for p in op.params if isinstance(p, TensorParam)]
     return ColumnReducePlan(op, op.name, _class_name(op.name), sx.smax(red.extent, 0), sx.smax(op.axes[0].extent, 0),
                             stride, tensors, list(slices.values()), list(columns.values()), scalars, body_instrs, finish_instrs,
-                            temps, body, "Add" if red.op is Op.ADD else "Max", "0.0f" if red.op is Op.ADD else "-__builtin_inff()",
+                            temps, body, COMBINE_API[REDUCE_API[red.op]], IDENTITY_C[red.op],
                             negate, (store.tensor, out), chunk, soc, chunk * per_elem + 8 * 1024,
                             sorted(body_sel.notes | finish_sel.notes))

@@ -76,6 +76,8 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     if len(found) != 1 or isinstance(found[0].body, Reduce):
         raise LowerError("C2C213", "a full reduction over more than one axis (flatten the input to one dimension)")
     red = found[0]
+    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
+        raise LowerError("C2C213", f"no full-reduction lowering for a {red.op.value} reduction")
     if not red.dtype.is_float:
         raise LowerError("C2C213", "an integer full reduction: A2 has no exact integer ReduceSum / ReduceMax")
     k = sx.sym(red.axis, 0, None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from cuda2cann.backends.ascendc.isel import Instr, Scalar, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, PointwisePlan
-from cuda2cann.backends.ascendc.row_reduce import OUT_BATCH, RowReducePlan
+from cuda2cann.backends.ascendc.row_reduce import COMBINE_API, OUT_BATCH, RowReducePlan
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.nodes import ScalarParam, TensorParam
 from cuda2cann.templates_dir import render
@@ -56,7 +56,7 @@ def render_operator(plan: PointwisePlan | RowReducePlan) -> dict[str, str]:
            "total_c": sx.to_c(plan.flat_extent) if plan.layout == "flat" else sx.to_c(plan.total) if plan.layout == "full_reduce" else "",
            "rows_c": sx.to_c(plan.rows) if hasattr(plan, "rows") else "", "cols_c": sx.to_c(plan.cols) if hasattr(plan, "cols") else "",
            "stride_c": sx.to_c(plan.stride) if hasattr(plan, "stride") else "",
-           "out_batch": OUT_BATCH}
+           "out_batch": OUT_BATCH, "combine_api": COMBINE_API}
     kernel = {"rows": "ascendc/rowwise_kernel.cpp.j2", "flat": "ascendc/pointwise_kernel.cpp.j2",
               "row_reduce": "ascendc/row_reduce_kernel.cpp.j2", "row_program": "ascendc/row_program_kernel.cpp.j2",
               "full_reduce": "ascendc/full_reduce_kernel.cpp.j2", "column_reduce": "ascendc/column_reduce_kernel.cpp.j2"}[plan.layout]

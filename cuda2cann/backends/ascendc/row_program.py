@@ -133,6 +133,8 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     reductions = _reductions_inner_first(op)
     streamed = set()
     for r in reductions:
+        if r.op not in (Op.ADD, Op.MAX, Op.MIN):
+            raise LowerError("C2C213", f"no row-program lowering for a {r.op.value} reduction")
         if r.extent != cols:
             raise LowerError("C2C213", f"a reduction over {r.extent} elements in a row of {cols}")
     for st in op.stores:

@@ -21,6 +21,12 @@ from cuda2cann.validate.soc import SocProfile
 
 F32 = dtype("float32")
 MAX_CHUNK_ELEMS = 8192
+#: how an fp32 accumulator tile collapses to one value ("Product": halving Muls, then the scalar unit)
+REDUCE_API = {Op.ADD: "ReduceSum", Op.MUL: "Product", Op.MAX: "ReduceMax", Op.MIN: "ReduceMax"}
+#: the accumulator's start value, as C++ (min accumulates -x with max)
+IDENTITY_C = {Op.ADD: "0.0f", Op.MUL: "1.0f", Op.MAX: "-__builtin_inff()", Op.MIN: "-__builtin_inff()"}
+#: the element-wise op that folds a chunk into the accumulator
+COMBINE_API = {"ReduceSum": "Add", "Product": "Mul", "ReduceMax": "Max"}
 OUT_BATCH = 256  # row results gathered in UB before one copy out
 
 
@@ -71,6 +77,7 @@ class RowReducePlan(RowTiling):
     notes: list[str] = field(default_factory=list)
     #: argmax / argmin: the row's result is the first position of its maximum (of the possibly negated body)
     arg: bool = False
+    red: Reduce | None = None
     layout: str = "row_reduce"
 
     @property
@@ -81,7 +88,7 @@ class RowReducePlan(RowTiling):
 def reduced_tile(selector: Selector, red: Reduce, body: Node | None = None, positions: bool = False) -> Tile:
     """The tile a reduction accumulates: its body (or `body`) in fp32, negated for min (min(x) = -max(-x), exact).
     With `positions`, argmax / argmin too (argmin(x) = argmax(-x): the same first position)."""
-    if red.op not in (Op.ADD, Op.MAX, Op.MIN, *((Op.ARGMAX, Op.ARGMIN) if positions else ())):
+    if red.op not in (Op.ADD, Op.MUL, Op.MAX, Op.MIN, *((Op.ARGMAX, Op.ARGMIN) if positions else ())):
         raise LowerError("C2C213", f"no AscendC lowering for a {red.op.value} reduction here")
     tile = selector.operand(red.body if body is None else body)
     if not isinstance(tile, Tile):
@@ -182,9 +189,10 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     plan = RowReducePlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
                          [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(inputs.values()),
                          list(row_inputs.values()), row_scalars, scalars, instrs, temps, body,
-                         "ReduceSum" if red.op is Op.ADD else "ReduceMax", negate,
-                         "0.0f" if red.op is Op.ADD else "-__builtin_inff()", "int32_t" if arg else "float", store.tensor,
-                         out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes), arg=arg)
+                         REDUCE_API.get(red.op, "ReduceMax"), negate, IDENTITY_C.get(red.op, "-__builtin_inff()"),
+                         "int32_t" if arg else "float", store.tensor,
+                         out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes), arg=arg,
+                         red=red)
     if negate:
         plan.notes.append("argmin computed as argmax(-x)" if arg else "min computed as -max(-x)")
     if arg:

@@ -13,7 +13,7 @@ from cuda2cann.ir.nodes import Binary, Cast, Const, Param, Select, Unary, map_ch
 from cuda2cann.ir.ops import Op
 
 #: the value that leaves each accumulation unchanged
-IDENTITY = {Op.ADD: 0.0, Op.MAX: float("-inf"), Op.MIN: float("inf")}
+IDENTITY = {Op.ADD: 0.0, Op.MUL: 1.0, Op.MAX: float("-inf"), Op.MIN: float("inf")}
 
 
 def constant(node) -> float | None:
@@ -43,7 +43,7 @@ def accumulation(new: Value, marker: Val):
     """(op, f) when new == marker op f (or f op marker) and f does not use the marker."""
     if isinstance(new, Val):
         new = Val(as_minmax(new.node))
-    if not isinstance(new, Val) or not isinstance(new.node, Binary) or new.node.op not in (Op.ADD, Op.MAX, Op.MIN):
+    if not isinstance(new, Val) or not isinstance(new.node, Binary) or new.node.op not in (Op.ADD, Op.MUL, Op.MAX, Op.MIN):
         return None, None
     a, b = new.node.a, new.node.b
     f = b if a == marker.node else a if b == marker.node else None

@@ -483,7 +483,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
             index = self.expr(left.child_by_field_name("indices").named_children[0], sub)
             right = self.expr(update.child_by_field_name("right"), sub)
             op_text = update.child_by_field_name("operator").type
-            value = right if op_text == "=" else self.binary({"+=": Op.ADD}.get(op_text, Op.SUB), own, right, update)
+            value = right if op_text == "=" else self.binary({"+=": Op.ADD, "*=": Op.MUL}.get(op_text, Op.SUB), own, right, update)
         finally:
             self.tree_reads = {}
         if not (isinstance(index, Idx) and index.e == TID and isinstance(value, Val)):
@@ -491,7 +491,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         combined = as_minmax(value.node)
         if not isinstance(combined, Binary):
             return None, ""
-        if combined.op in (Op.ADD, Op.MAX, Op.MIN) and {combined.a, combined.b} == {own.node, partner.node}:
+        if combined.op in (Op.ADD, Op.MUL, Op.MAX, Op.MIN) and {combined.a, combined.b} == {own.node, partner.node}:
             return combined.op, name
         return None, ""
 
@@ -576,8 +576,9 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         init = p.init
         if constant(init) == IDENTITY.get(p.op):
             return Val(red)
-        if p.op is Op.ADD:
-            raise self.fail("C2C101", "a sum whose per-thread accumulator does not start at 0", node)
+        if p.op in (Op.ADD, Op.MUL):  # every thread would fold its start value in once more
+            raise self.fail("C2C101", f"a {'sum' if p.op is Op.ADD else 'product'} whose per-thread accumulator does not "
+                            f"start at {'0' if p.op is Op.ADD else '1'}", node)
         return Val(Binary(p.op, as_node(Val(init), red.dtype), red))
 
 
@@ -603,8 +604,8 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
             return kind if kind and len(args) == 2 and args[0] == v and args[1] == var else None
         return SHUFFLES[text(fn)] if text(fn) in SHUFFLES and len(args) >= 3 and args[1] == v and args[2] == var else None
 
-    if op_text == "+=" and (kind := shuffle_of(right)):
-        return Op.ADD, v, kind
+    if op_text in ("+=", "*=") and (kind := shuffle_of(right)):
+        return (Op.ADD if op_text == "+=" else Op.MUL), v, kind
     if op_text == "=" and right.type == "call_expression" and text(right.child_by_field_name("function")) in _COMBINE_CALLS:
         args = right.child_by_field_name("arguments").named_children
         if len(args) == 2:
