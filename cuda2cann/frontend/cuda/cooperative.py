@@ -332,9 +332,10 @@ class CooperativeLifter(LibraryCollectives, Lifter):
     # ------------------------------------------------------------ loops
     def s_for(self, node: TSNode, state: ThreadState) -> None:
         init, cond, update = (node.child_by_field_name(f) for f in ("initializer", "condition", "update"))
-        if init is None or cond is None or update is None or init.type != "declaration":
+        declarator = init.child_by_field_name("declarator") if init is not None and init.type == "declaration" else None
+        if cond is None or update is None or declarator is None or declarator.type != "init_declarator":
             return super().s_for(node, state)
-        var = text(init.child_by_field_name("declarator").child_by_field_name("declarator"))
+        var = text(declarator.child_by_field_name("declarator"))
         sub = ThreadState(dict(state.env), state.conds)
         self.s_declaration(init, sub)
         start = sub.env[var]

@@ -308,12 +308,15 @@ class Lifter:
         if init is None or cond is None or update is None:
             raise self.fail("C2C102", "a for loop needs an initializer, a condition and an update", node)
         sub = ThreadState(dict(state.env), state.conds)
-        if init.type == "declaration":
+        declarator = init.child_by_field_name("declarator") if init.type == "declaration" else None
+        if declarator is not None and declarator.type == "init_declarator":
             self.s_declaration(init, sub)
-            var = text(init.child_by_field_name("declarator").child_by_field_name("declarator"))
-        else:
+            var = text(declarator.child_by_field_name("declarator"))
+        elif init.type == "assignment_expression" and init.child_by_field_name("left").type == "identifier":
             self.expr(init, sub)
             var = text(init.child_by_field_name("left"))
+        else:
+            raise self.fail("C2C102", f"a for loop must start by setting its variable: {text(init)[:40]!r}", init)
         start = sub.env.get(var)
         step = self.loop_step(update, var, sub)
         if isinstance(start, Idx) and _is_global_id(start.e) and step is not None and _is_total_threads(step, start.e):
