@@ -86,3 +86,17 @@ def test_rows_longer_than_a_tile_take_chunked_passes(tmp_path, monkeypatch, name
     kernel = (Path(record.output) / f"{name}.cpp").read_text()
     assert "constexpr uint32_t MAX_COLS = 256;" in kernel and "ReducePass1(" in kernel
     assert record.validation == "equivalent", record.validation_message
+
+
+@pytest.mark.parametrize("name", ["row_logsumexp", "row_variance_serial"])
+def test_per_row_values_of_dependent_reductions(tmp_path, name):
+    # one value per row from two reductions (the second uses the first): a row program without element outputs
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / f"{name}.cu").write_text((corpus / f"{name}.cu").read_text())
+    (record,) = translate_tree(src, tmp_path / "out", validate=True, options=ValidateOptions(cases=3, seed=6, devices=False))
+    assert record.status == "translated" and record.op_class == "reduction", record.findings
+    assert record.validation == "equivalent", record.validation_message
+    kernel = (Path(record.output) / f"{name}.cpp").read_text()
+    assert "StoreRowValues(r);" in kernel and "Class: row program" in kernel

@@ -47,6 +47,15 @@ class ChunkPass:
     sign: str = ""  # "-" when min is computed as -max(-x)
 
 
+@dataclass(frozen=True)
+class RowOutput:
+    """A per-row value `tensor[row] = expr`, computed on the scalar unit from the reductions (`reducedJ_`)."""
+
+    tensor: str
+    ctype: str
+    expr: str
+
+
 @dataclass
 class RowProgramPlan(RowTiling):
     op: Operator
@@ -67,6 +76,9 @@ class RowProgramPlan(RowTiling):
     reductions: int
     passes: list[ChunkPass] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    row_outputs: list[RowOutput] = field(default_factory=list)
+    #: the vector work some per-row values need (a log or sqrt of a reduced value), once per row
+    row_value_instrs: list[Instr] = field(default_factory=list)
     layout: str = "row_program"
 
     @property
@@ -122,15 +134,21 @@ class _RowOperands:
 
 def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     op = lifted.operator
-    if len(op.axes) != 2:
-        raise LowerError("C2C213", "row programs are lowered over [rows, cols] domains")
-    row, col = (sx.sym(a.name, 0, None) for a in op.axes)
-    cols = op.axes[1].extent
-    element = sx.add(sx.mul(row, cols), col)
-    for st in op.stores:
-        if st.index != element:
-            raise LowerError("C2C210", f"store {st.tensor}[{st.index}] does not write the row's elements in order")
     reductions = _reductions_inner_first(op)
+    if len(op.axes) == 2:
+        row, col = (sx.sym(a.name, 0, None) for a in op.axes)
+        cols = op.axes[1].extent
+    elif len(op.axes) == 1 and reductions and len({r.extent for r in reductions}) == 1:
+        # one value per row from several reductions (logsumexp, variance): the row's elements come from the reductions
+        row, col, cols = sx.sym(op.axes[0].name, 0, None), sx.sym("c2c_col", 0, None), reductions[0].extent
+    else:
+        raise LowerError("C2C213", "row programs are lowered over [rows, cols] domains or per-row values of reductions")
+    element = sx.add(sx.mul(row, cols), col)
+    row_stores = [st for st in op.stores if len(op.axes) == 1 and st.index == row]
+    for st in op.stores:
+        if st.index != element and st not in row_stores:
+            raise LowerError("C2C210", f"store {st.tensor}[{st.index}] does not write the row's elements in order")
+    element_stores = [st for st in op.stores if st not in row_stores]
     streamed = set()
     for r in reductions:
         if r.op not in (Op.ADD, Op.MAX, Op.MIN):
@@ -154,7 +172,7 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     streamed -= row_vectors
     operands = _RowOperands(op, col, {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted(streamed)},
                             {t: Tile(f"{t}Row", op.param(t).dtype) for t in sorted(row_vectors)}, scalars)
-    outputs = [(st.tensor, Tile(f"{st.tensor}Out", op.param(st.tensor).dtype)) for st in op.stores]
+    outputs = [(st.tensor, Tile(f"{st.tensor}Out", op.param(st.tensor).dtype)) for st in element_stores]
     fixed = {t.name for t in (*operands.inputs.values(), *operands.row_inputs.values())} | {t.name for _, t in outputs} | RESERVED
     notes: set[str] = set()
 
@@ -166,7 +184,7 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
         selector.instrs.append(Instr("ReduceSum" if r.op is Op.ADD else "ReduceMax", result, (body, work), count="cols"))
         selector.instrs.append(Instr("__read_result", result, (), (f"reduced{j}", "-" if r.op is Op.MIN else ""), count="cols"))
         selector.memo[r] = Scalar(f"reduced{j}", F32)
-    _write_outputs(selector, op, outputs)
+    _write_outputs(selector, element_stores, outputs)
     notes |= selector.notes
     one_pass = _allocate(selector.instrs, fixed)
 
@@ -184,12 +202,25 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
         lists.append(instrs)
         notes |= sel.notes
     sel = operands.selector(reduced)
-    _write_outputs(sel, op, outputs)
+    _write_outputs(sel, element_stores, outputs)
     instrs = _allocate(sel.instrs, fixed)
     passes.append(ChunkPass(instrs, *operands.tiles_read(instrs)))
     lists.append(instrs)
 
+    # per-row values (e.g. logsumexp): scalars from the reductions, once per row on either path
+    sel = operands.selector({r: Scalar(f"reduced{j}_", F32) for j, r in enumerate(reductions)})
+    row_outputs = []
+    for st in row_stores:
+        value = sel.operand(st.value)
+        if not isinstance(value, Scalar):
+            raise LowerError("C2C213", f"the per-row value {st.tensor}[{st.index}] depends on the row's elements")
+        row_outputs.append(RowOutput(st.tensor, op.param(st.tensor).dtype.ascendc, value.expr))
+    notes |= sel.notes
+    lists.append(_allocate(sel.instrs, fixed))
+
     renamed, temps = _share_temps(lists, fixed)
+    row_value_instrs = renamed.pop()
+    lists.pop()
     one_pass = renamed[0]
     for p, instrs, rename in zip(passes, renamed[1:], _renamings(lists[1:], fixed), strict=True):
         p.instrs = instrs
@@ -204,13 +235,15 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     plan = RowProgramPlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
                           [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(operands.inputs.values()),
                           list(operands.row_inputs.values()), outputs, scalars, one_pass, temps, max_cols, soc,
-                          max_cols * per_elem + 12 * 1024, len(reductions), passes, sorted(notes))
-    plan.notes.append(f"rows of up to {max_cols} elements take one pass; longer rows take {len(passes)} chunked passes over GM")
+                          max_cols * per_elem + 12 * 1024, len(reductions), passes, sorted(notes), row_outputs=row_outputs,
+                          row_value_instrs=row_value_instrs)
+    chunked = len(passes) - (0 if outputs else 1)  # without element outputs no pass writes the row
+    plan.notes.append(f"rows of up to {max_cols} elements take one pass; longer rows take {chunked} chunked passes over GM")
     return plan
 
 
-def _write_outputs(selector: Selector, op: Operator, outputs: list[tuple[str, Tile]]) -> None:
-    for st, (_, out) in zip(op.stores, outputs, strict=True):
+def _write_outputs(selector: Selector, stores: list, outputs: list[tuple[str, Tile]]) -> None:
+    for st, (_, out) in zip(stores, outputs, strict=True):
         _write_result(selector, selector.operand(st.value), out)
 
 
