@@ -36,7 +36,7 @@ CODES: dict[str, CodeInfo] = {
                        "define it as a __device__ function in the file or an included project header"),
     "C2C109": CodeInfo("unsupported type", _PORT_BY_HAND),
     "C2C110": CodeInfo("the kernel stores nothing to global memory", "nothing to port: remove the kernel or its launch"),
-    "C2C199": CodeInfo("internal error of the lifter", "please report it with the kernel"),
+    "C2C199": CodeInfo("internal error of the lifter, the lowering or the rendering", "please report it with the kernel"),
     # ** lowering to AscendC (C2C2xx)
     "C2C201": CodeInfo("an AscendC instruction does not support the dtype", _PORT_BY_HAND),
     "C2C202": CodeInfo("a load that is neither at the output's index nor a supported broadcast", _PORT_BY_HAND),

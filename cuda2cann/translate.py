@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from cuda2cann.backends.ascendc.render import render_operator
 from cuda2cann.backends.ascendc.spec_gen import generate_spec
 from cuda2cann.frontend.cuda.preprocess import PreprocessError
-from cuda2cann.frontend.cuda.translation_unit import KernelOutcome, analyse_file
+from cuda2cann.frontend.cuda.translation_unit import INTERNAL_ERRORS, KernelOutcome, analyse_file
 from cuda2cann.validate.harness import ValidateOptions, validate_spec
 from cuda2cann.validate.results import write_text_atomic
 from cuda2cann.validate.soc import soc_profile
@@ -117,8 +119,12 @@ def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, val
     op, plan = k.lifted.operator, verdict.plan
     target = out_dir / op.name
     cuda_kernel = k.name + (f"<{', '.join(k.template_args.values())}>" if k.template_args else "")
-    files = render_operator(plan)
-    files[f"{op.name}.c2c.toml"] = generate_spec(k.lifted, plan, path.resolve(), cuda_kernel, target.resolve())
+    try:
+        files = render_operator(plan)
+        files[f"{op.name}.c2c.toml"] = generate_spec(k.lifted, plan, path.resolve(), cuda_kernel, target.resolve())
+    except (*INTERNAL_ERRORS, jinja2.TemplateError) as exc:  # a bug of ours: nothing written, the other kernels go on
+        message = f"internal error while rendering ({type(exc).__name__}: {exc}); please report it"
+        return KernelRecord(str(path), k.name, op.op_class, "error", findings=[_finding("C2C199", message, path, k.line)])
     for name, content in files.items():
         write_text_atomic(target / name, content)
     record = KernelRecord(str(path), k.name, op.op_class, "translated", output=str(target))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cuda2cann.backends.ascendc.isel import Approximation, LowerError
 from cuda2cann.backends.ascendc.planner import plan_operator
-from cuda2cann.frontend.cuda.translation_unit import KernelOutcome
+from cuda2cann.frontend.cuda.translation_unit import INTERNAL_ERRORS, KernelOutcome
 from cuda2cann.validate.soc import SocProfile
 
 
@@ -43,3 +43,6 @@ def judge_kernel(kernel: KernelOutcome, soc: SocProfile) -> KernelVerdict:
         return KernelVerdict(plan_operator(kernel.lifted, soc), op_class)
     except LowerError as exc:
         return KernelVerdict(None, op_class, exc.code, exc.message)
+    except INTERNAL_ERRORS as exc:  # a bug of ours: a finding for this kernel, the others go on
+        return KernelVerdict(None, op_class, "C2C199", f"internal error while lowering ({type(exc).__name__}: {exc}); "
+                             "please report it")

@@ -144,3 +144,26 @@ def test_translate_migrates_python_files_next_to_the_cuda(tmp_path):
     assert doc["summary"]["python_files_changed"] == 1 and {p["file"] for p in doc["python"]} == {str(src / "train.py"),
                                                                                                  str(src / "util.py")}
     assert "torch.cuda" in (src / "train.py").read_text()  # the source is untouched
+
+
+def test_an_internal_error_in_one_kernel_is_a_finding_and_the_others_translate(tmp_path, monkeypatch):
+    # a planted bug in the lowering of one layout: that kernel is reported C2C199, the tree goes on, no traceback
+    import cuda2cann.backends.ascendc.planner as planner
+
+    real = planner.plan_pointwise
+
+    def broken(lifted, soc):
+        if lifted.operator.name == "saxpy":
+            raise KeyError("planted")
+        return real(lifted, soc)
+
+    monkeypatch.setitem(planner.PLANNERS, "pointwise", broken)
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "op_corpus" / "saxpy", src / "saxpy")
+    shutil.copytree(ROOT / "op_corpus" / "vector_add", src / "vector_add")
+    report = tmp_path / "t.json"
+    result = invoke("translate", str(src), "-o", str(tmp_path / "out"), "--json", str(report))
+    assert "Traceback" not in result.output
+    by_kernel = {k["kernel"]: k for k in json.loads(report.read_text())["kernels"]}
+    assert by_kernel["saxpy"]["findings"][0]["code"] == "C2C199" and "planted" in by_kernel["saxpy"]["findings"][0]["message"]
+    assert by_kernel["vector_add"]["status"] == "translated"
