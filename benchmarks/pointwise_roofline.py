@@ -73,7 +73,7 @@ def sized_case(spec, target_bytes: int, fixed: dict[str, int] | None = None) -> 
     rng = np.random.default_rng(0)
     for t in spec.tensors:
         if t.is_input:
-            data.arrays[t.name] = tensor_values(t, data.shapes[t.name], "uniform", rng)
+            data.arrays[t.name] = tensor_values(t, data.shapes[t.name], "uniform", rng, env)
     return data
 
 

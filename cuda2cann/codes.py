@@ -30,7 +30,7 @@ CODES: dict[str, CodeInfo] = {
     "C2C103": CodeInfo("unsupported expression or call form", _PORT_BY_HAND),
     "C2C104": CodeInfo("the iteration domain is unknown", "guard the store with `if (i < n)`"),
     "C2C105": CodeInfo("two points of the domain may write the same element", _PORT_BY_HAND),
-    "C2C106": CodeInfo("a load or store index depends on data (gather/scatter)", _PORT_BY_HAND),
+    "C2C106": CodeInfo("a store index depends on data (a scatter)", _PORT_BY_HAND),
     "C2C107": CodeInfo("integer division or remainder the index algebra cannot represent", _PORT_BY_HAND),
     "C2C108": CodeInfo("call of a function that is neither a device function of the file nor in the math table",
                        "define it as a __device__ function in the file or an included project header"),
@@ -39,7 +39,7 @@ CODES: dict[str, CodeInfo] = {
     "C2C199": CodeInfo("internal error of the lifter, the lowering or the rendering", "please report it with the kernel"),
     # ** lowering to AscendC (C2C2xx)
     "C2C201": CodeInfo("an AscendC instruction does not support the dtype", _PORT_BY_HAND),
-    "C2C202": CodeInfo("a load that is neither at the output's index nor a supported broadcast", _PORT_BY_HAND),
+    "C2C202": CodeInfo("a load that is neither at the output's index nor a supported broadcast or per-row gather", _PORT_BY_HAND),
     "C2C203": CodeInfo("a comparison used as a value rather than as a select condition", _PORT_BY_HAND),
     "C2C204": CodeInfo("an IR node without lowering", _PORT_BY_HAND),
     "C2C205": CodeInfo("no AscendC Cast between the two dtypes", _PORT_BY_HAND),

@@ -13,7 +13,7 @@ import numpy as np
 
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import DType, bf16_to_float32, float32_to_bf16
-from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Operator, Param, Reduce, Select, Unary
+from cuda2cann.ir.nodes import Binary, Cast, Const, Gather, IndexValue, Load, Node, Operator, Param, Reduce, Select, Unary
 from cuda2cann.ir.ops import NUMPY, Op
 
 
@@ -91,6 +91,9 @@ class Interpreter:
                 return np.asarray(eval_index(e, self.env)).astype(ct)
             case Load(tensor=t, index=e):
                 raw = self.tensors[t][np.asarray(eval_index(e, self.env))]
+                return bf16_to_float32(raw) if node.dtype.name == "bfloat16" else raw
+            case Gather(tensor=t, base=e, offset=o):
+                raw = self.tensors[t][np.asarray(eval_index(e, self.env)) + np.asarray(self.value(o)).astype(np.int64)]
                 return bf16_to_float32(raw) if node.dtype.name == "bfloat16" else raw
             case Unary(op=op, x=x):
                 return self._round(NUMPY[op](self.value(x)), node.dtype)

@@ -94,6 +94,29 @@ class Load(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Gather(Node):
+    """`tensor[base + offset]` where offset is data (an integer value node, e.g. `label[row]`): one element read at
+    a position the thread computes from memory (cross-entropy's `x[row, label[row]]`)."""
+
+    tensor: str
+    base: sx.Expr
+    offset: Node
+    type: DType
+
+    def __post_init__(self) -> None:
+        if self.offset.dtype.is_float:
+            raise IRError(f"a gather offset must be an integer, got {self.offset.dtype.name}")
+
+    @property
+    def dtype(self) -> DType:
+        return self.type
+
+    @property
+    def children(self) -> tuple[Node, ...]:
+        return (self.offset,)
+
+
+@dataclass(frozen=True, slots=True)
 class Unary(Node):
     op: Op
     x: Node
@@ -274,6 +297,10 @@ def walk(node: Node):
         yield from walk(c)
 
 
+def gathers(node: Node) -> list[Gather]:
+    return [n for n in walk(node) if isinstance(n, Gather)]
+
+
 def loads(node: Node) -> list[Load]:
     return [n for n in walk(node) if isinstance(n, Load)]
 
@@ -291,6 +318,8 @@ def map_children(node: Node, fn) -> Node:
             return Cast(fn(x), t)
         case Reduce(op=op, axis=k, extent=e, body=b, type=t):
             return Reduce(op, k, e, fn(b), t)
+        case Gather(tensor=name, base=e, offset=o, type=t):
+            return Gather(name, e, fn(o), t)
     return node
 
 
@@ -302,6 +331,8 @@ def substitute_indices(node: Node, mapping: dict) -> Node:
             return Load(t, sx.substitute(e, mapping), dt)
         case IndexValue(index=e, type=dt):
             return IndexValue(sx.substitute(e, mapping), dt)
+        case Gather(tensor=name, base=e, offset=o, type=dt):
+            return Gather(name, sx.substitute(e, mapping), substitute_indices(o, mapping), dt)
         case Reduce(op=op, axis=k, extent=e, body=b, type=t):
             return Reduce(op, k, sx.substitute(e, mapping), substitute_indices(b, mapping), t)
     return map_children(node, lambda child: substitute_indices(child, mapping))

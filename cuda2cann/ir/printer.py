@@ -1,7 +1,22 @@
 """Text form of the operator IR, one line per store (what `cuda2cann explain` prints)."""
 from __future__ import annotations
 
-from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Operator, Param, Reduce, ScalarParam, Select, TensorParam, Unary
+from cuda2cann.ir.nodes import (
+    Binary,
+    Cast,
+    Const,
+    Gather,
+    IndexValue,
+    Load,
+    Node,
+    Operator,
+    Param,
+    Reduce,
+    ScalarParam,
+    Select,
+    TensorParam,
+    Unary,
+)
 
 
 def format_node(node: Node) -> str:
@@ -14,6 +29,8 @@ def format_node(node: Node) -> str:
             return f"index({e}):{t.name}"
         case Load(tensor=t, index=e):
             return f"{t}[{e}]"
+        case Gather(tensor=t, base=e, offset=o):
+            return f"{t}[{e} + {format_node(o)}]"
         case Unary(op=op, x=x):
             return f"{op.value}({format_node(x)})"
         case Binary(op=op, a=a, b=b):

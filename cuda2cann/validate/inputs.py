@@ -144,17 +144,20 @@ def materialize(spec: OperatorSpec, case: Case) -> Materialized:
     rng = np.random.default_rng(case.data_seed)
     for t in spec.tensors:
         if t.is_input:
-            result.arrays[t.name] = tensor_values(t, result.shapes[t.name], case.profile, rng)
+            result.arrays[t.name] = tensor_values(t, result.shapes[t.name], case.profile, rng, env)
     return result
 
 
-def tensor_values(t: Tensor, shape: tuple[int, ...], profile: str, rng: np.random.Generator) -> np.ndarray:
+def tensor_values(t: Tensor, shape: tuple[int, ...], profile: str, rng: np.random.Generator,
+                  env: dict[str, float] | None = None) -> np.ndarray:
     n = math.prod(shape)
-    values = _float_profile(profile, n, rng, t.dtype) if t.dtype.is_float else _int_values(t, n, profile, rng)
-    if t.low is not None:
-        if t.low >= 0:
+    bounds = t.bounds(env or {})
+    values = _float_profile(profile, n, rng, t.dtype) if t.dtype.is_float else _int_values(t, n, profile, rng, bounds)
+    if bounds is not None:
+        low, high = bounds
+        if low >= 0:
             values = np.abs(values)
-        values = np.clip(values, t.low, t.high)
+        values = np.clip(values, low, max(low, high))
     return from_float64(values, t.dtype).reshape(shape)
 
 
@@ -184,10 +187,11 @@ def _float_profile(profile: str, n: int, rng: np.random.Generator, dt: DType) ->
     raise ValueError(f"unknown value profile {profile!r}")
 
 
-def _int_values(t: Tensor, n: int, profile: str, rng: np.random.Generator) -> np.ndarray:
+def _int_values(t: Tensor, n: int, profile: str, rng: np.random.Generator, bounds: tuple[float, float] | None) -> np.ndarray:
     if t.dtype.name == "bool":
         return (rng.random(n) < (0.1 if profile == "sparse" else 0.5)).astype(np.float64)
     info = np.iinfo(t.dtype.storage)
-    lo, hi = (t.low, t.high) if t.low is not None else (max(info.min, -100), min(info.max, 100))
+    lo, hi = bounds if bounds is not None else (max(info.min, -100), min(info.max, 100))
+    hi = max(lo, hi)
     values = rng.integers(int(lo), int(hi), n, endpoint=True).astype(np.float64)
     return values * (rng.random(n) < 0.1) if profile == "sparse" else values

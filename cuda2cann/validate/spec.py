@@ -49,9 +49,16 @@ class Tensor:
     dtype: DType
     shape: tuple[Expr, ...]
     role: str
-    #: closed range the generated values are clipped into (None: the profile decides)
-    low: float | None = None
-    high: float | None = None
+    #: closed range the generated values are clipped into (None: the profile decides); a bound may be an expression
+    #: over the symbols (`[0, "cols - 1"]`: valid positions in a row)
+    low: float | Expr | None = None
+    high: float | Expr | None = None
+
+    def bounds(self, env: dict[str, float]) -> tuple[float, float] | None:
+        """The range for one case (expressions evaluated), None when the tensor has none."""
+        if self.low is None:
+            return None
+        return tuple(float(b.evaluate(env)) if isinstance(b, Expr) else float(b) for b in (self.low, self.high))
 
     @property
     def is_output(self) -> bool:
@@ -279,9 +286,10 @@ class _Loader:
             raise self.fail(f"{where}.role", f"expected one of {', '.join(ROLES)}, got {role!r}")
         shape = tuple(self.expr(s, f"{where}.shape[{i}]") for i, s in enumerate(self.get(v, "shape", where, list)))
         rng = self.get(v, "range", where, list, None)
-        if rng is not None and (len(rng) != 2 or not all(isinstance(x, (int, float)) for x in rng) or rng[0] > rng[1]):
-            raise self.fail(f"{where}.range", "expected [low, high] with low <= high")
-        low, high = (float(rng[0]), float(rng[1])) if rng else (None, None)
+        if rng is not None and (len(rng) != 2 or not all(isinstance(x, (int, float, str)) and not isinstance(x, bool) for x in rng)
+                                or (all(isinstance(x, (int, float)) for x in rng) and rng[0] > rng[1])):
+            raise self.fail(f"{where}.range", "expected [low, high] with low <= high (numbers or expressions over the symbols)")
+        low, high = ((self.expr(b, f"{where}.range") if isinstance(b, str) else float(b)) for b in rng) if rng else (None, None)
         return Tensor(name, self.dtype(self.get(v, "dtype", where, str), f"{where}.dtype"), shape, role, low, high)
 
     def scalar(self, name: str, v: Any) -> Scalar:
@@ -350,6 +358,8 @@ class _Loader:
         launch_env = scalar_env | {"cores"}
         for t in spec.tensors:
             self.uses(t.shape, {s.name for s in spec.symbols}, f"tensors.{t.name}.shape")
+            self.uses(tuple(b for b in (t.low, t.high) if isinstance(b, Expr)), {s.name for s in spec.symbols},
+                      f"tensors.{t.name}.range")
         for name in spec.tolerances:
             if spec.tensor(name) is None or not spec.tensor(name).is_output:
                 raise self.fail(f"compare.{name}", "not an output tensor")

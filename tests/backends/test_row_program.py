@@ -88,7 +88,7 @@ def test_rows_longer_than_a_tile_take_chunked_passes(tmp_path, monkeypatch, name
     assert record.validation == "equivalent", record.validation_message
 
 
-@pytest.mark.parametrize("name", ["row_logsumexp", "row_variance_serial"])
+@pytest.mark.parametrize("name", ["row_logsumexp", "row_variance_serial", "cross_entropy_fwd"])
 def test_per_row_values_of_dependent_reductions(tmp_path, name):
     # one value per row from two reductions (the second uses the first): a row program without element outputs
     corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
@@ -100,3 +100,14 @@ def test_per_row_values_of_dependent_reductions(tmp_path, name):
     assert record.validation == "equivalent", record.validation_message
     kernel = (Path(record.output) / f"{name}.cpp").read_text()
     assert "StoreRowValues(r);" in kernel and "Class: row program" in kernel
+
+
+def test_cross_entropy_labels_are_drawn_as_valid_positions(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ce.cu").write_text((corpus / "cross_entropy_fwd.cu").read_text())
+    (record,) = translate_tree(src, tmp_path / "out")
+    spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
+    labels = spec.tensor("labels")
+    assert labels.bounds({"rows": 3, "classes": 10}) == (0.0, 9.0)

@@ -50,3 +50,12 @@ def test_argmax_near_misses_stay_unported(tmp_path, fields, fragment):
     k = lift(tmp_path, **fields)
     assert k.lifted is None and k.code == "C2C102", store(k)
     assert fragment in k.message
+
+
+def test_a_per_row_gather_lifts_to_a_gather_node(tmp_path):
+    k = lift_text(tmp_path, textwrap.dedent("""
+        __global__ void k(const float* x, const int* label, float* picked, int rows, int cols) {
+          int r = blockIdx.x * blockDim.x + threadIdx.x;
+          if (r < rows) picked[r] = x[r * cols + label[r]];
+        }"""))
+    assert store(k) == "picked[i0] = x[cols*i0 + label[i0]]"

@@ -150,7 +150,7 @@ def test_hard_coded_block_size_is_recorded(tmp_path):
 @pytest.mark.parametrize(("body", "code", "fragment"), [
     ("__shared__ float s[32]; s[threadIdx.x] = x[0]; __syncthreads(); y[0] = s[0];", "C2C101", "shared memory"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[0] = x[i];", "C2C105", "same element"),
-    ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = x[(int)x[i]];", "C2C106", "data-dependent index"),
+    ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[(int)x[i]] = x[i];", "C2C106", "data-dependent index"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) atomicCAS((int*)y, 0, 1);", "C2C101", "atomicCAS"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; while (i < n) { y[i] = x[i]; i += 1; }", "C2C102", "while"),
     ("int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = mystery(x[i]);", "C2C108", "mystery"),

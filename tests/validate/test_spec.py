@@ -89,3 +89,14 @@ def test_named_edge_cases_load_with_their_labels(tmp_path):
     text = GOOD.replace('name = "saxpy"', 'name = "saxpy"\nedge = [{ label = "long", symbols = { n = 70001 } }]')
     spec = load_spec(write_spec(tmp_path, text))
     assert [(e.label, dict(e.symbols), e.profile) for e in spec.edges] == [("long", {"n": 70001}, "normal")]
+
+
+def test_ranges_may_be_expressions_over_the_symbols(tmp_path):
+    text = GOOD.replace('x = { dtype = "float32", shape = ["n"], role = "input" }',
+                        'x = { dtype = "float32", shape = ["n"], role = "input", range = [0, "n - 1"] }')
+    spec = load_spec(write_spec(tmp_path, text))
+    assert spec.tensor("x").bounds({"n": 5}) == (0.0, 4.0)
+    bad = GOOD.replace('x = { dtype = "float32", shape = ["n"], role = "input" }',
+                       'x = { dtype = "float32", shape = ["n"], role = "input", range = [0, "m - 1"] }')
+    with pytest.raises(SpecError, match=r"tensors\.x\.range: 'm - 1' uses undefined name"):
+        load_spec(write_spec(tmp_path, bad))

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from cuda2cann.ir.dtypes import DType, dtype
-from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Load, Node, Param, Select, Unary
+from cuda2cann.ir.nodes import Binary, Cast, Const, Gather, IndexValue, Load, Node, Param, Select, Unary
 from cuda2cann.ir.ops import COMPARE, Op
 
 F32, F16 = dtype("float32"), dtype("float16")
@@ -118,6 +118,8 @@ class Selector:
     masks: set[str] = field(default_factory=set)
     #: tensors read as one scalar per tile row (per-row broadcasts): tensor → (C variable, dtype)
     scalar_loads: dict[str, tuple[str, DType]] = field(default_factory=dict)
+    #: gathers read on the scalar unit: Gather node -> Scalar (None: gathers are not lowered here)
+    gather: object = None
 
     def temp(self, dt: DType, kind: str = "t") -> Tile:
         self.temps += 1
@@ -156,6 +158,10 @@ class Selector:
                 return Scalar(self.scalar_names[n], t)
             case IndexValue(index=e):
                 return Scalar(f"static_cast<{c_type(t)}>({self.index_c(e)})", t)
+            case Gather() if self.gather is not None:
+                return self.gather(node)
+            case Gather():
+                raise LowerError("C2C202", "a gather (an index read from memory) outside the per-row values of a row program")
             case Load(tensor=name) if name in self.scalar_loads:
                 var, dt = self.scalar_loads[name]
                 return Scalar(var, compute_type(dt))

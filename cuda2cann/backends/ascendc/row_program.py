@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type, compute_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
 from cuda2cann.backends.ascendc.row_reduce import RowTiling, reduced_tile
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Operator, Reduce, ScalarParam, TensorParam, loads, walk
+from cuda2cann.ir.nodes import Gather, Operator, Reduce, ScalarParam, TensorParam, loads, walk
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile
 
@@ -164,7 +164,10 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     same_row = {element} | {sx.add(sx.mul(row, cols), sx.sym(r.axis, 0, None)) for r in reductions}
     row_vector_index = {col} | {sx.sym(r.axis, 0, None) for r in reductions}
     row_vectors = {ld.tensor for st in op.stores for ld in loads(st.value) if ld.index in row_vector_index}
-    bad = [ld for st in op.stores for ld in loads(st.value) if ld.index not in same_row | row_vector_index]
+    # per-row values read their own per-row loads on the scalar unit (checked by _row_value_selector)
+    vector_loads = [ld for st in element_stores for ld in loads(st.value)]
+    vector_loads += [ld for st in row_stores for n in walk(st.value) if isinstance(n, Reduce) for ld in loads(n.body)]
+    bad = [ld for ld in vector_loads if ld.index not in same_row | row_vector_index]
     if bad:
         raise LowerError("C2C202", f"load {bad[0].tensor}[{bad[0].index}] in a row program is not an element of the row")
     tensors = [p for p in op.params if isinstance(p, TensorParam)]
@@ -208,7 +211,7 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     lists.append(instrs)
 
     # per-row values (e.g. logsumexp): scalars from the reductions, once per row on either path
-    sel = operands.selector({r: Scalar(f"reduced{j}_", F32) for j, r in enumerate(reductions)})
+    sel = _row_value_selector(op, row, scalars, {r: Scalar(f"reduced{j}_", F32) for j, r in enumerate(reductions)}, row_stores)
     row_outputs = []
     for st in row_stores:
         value = sel.operand(st.value)
@@ -240,6 +243,39 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     chunked = len(passes) - (0 if outputs else 1)  # without element outputs no pass writes the row
     plan.notes.append(f"rows of up to {max_cols} elements take one pass; longer rows take {chunked} chunked passes over GM")
     return plan
+
+
+def _row_value_selector(op: Operator, row: sx.Sym, scalars: list[ScalarParam], reduced: dict, stores: list) -> Selector:
+    """Instruction selection for per-row values, computed on the scalar unit for row `rowStart_ + r`: the reductions
+    as scalars, per-row loads (`label[row]`) and gathers (`x[row * C + label[row]]`) as scalar reads from GM."""
+    names = {s.name for s in scalars}
+    here = sx.sym("c2cRow")  # declared in StoreRowValues: rowStart_ + r
+
+    def index_c(e: sx.Expr) -> str:
+        free = {v.name for v in sx.free_symbols(e)}
+        if free - names - {row.name}:
+            raise LowerError("C2C212", f"the index {e} of a per-row value depends on more than the row")
+        return sx.to_c(sx.substitute(e, {row.name: here, **{n: sx.sym(f"tiling_.{n}") for n in free & names}}))
+
+    per_row = {}
+    for st in stores:
+        for ld in loads(st.value):
+            if not any(isinstance(n, Reduce) and ld in loads(n.body) for n in walk(st.value)):
+                if ld.index != row:
+                    raise LowerError("C2C202", f"load {ld.tensor}[{ld.index}] in a per-row value is not at the row index")
+                per_row[ld.tensor] = (f"{ld.tensor}Gm_.GetValue({index_c(ld.index)})", ld.dtype)
+    sel = Selector({}, {s.name: f"tiling_.{s.name}" for s in scalars}, index_c, scalar_loads=per_row)
+
+    def gather(node: Gather) -> Scalar:
+        offset = sel.operand(node.offset)
+        if not isinstance(offset, Scalar):
+            raise LowerError("C2C202", "a gather whose position is not one value per row")
+        return Scalar(f"static_cast<{c_type(compute_type(node.dtype))}>({node.tensor}Gm_.GetValue({index_c(node.base)} + "
+                      f"static_cast<int64_t>({offset.expr})))", compute_type(node.dtype))
+
+    sel.gather = gather
+    sel.memo.update(reduced)
+    return sel
 
 
 def _write_outputs(selector: Selector, stores: list, outputs: list[tuple[str, Tile]]) -> None:

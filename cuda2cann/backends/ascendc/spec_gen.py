@@ -11,7 +11,7 @@ from pathlib import Path
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, PointwisePlan
 from cuda2cann.frontend.cuda.domain import LAUNCH_EXTENT_PREFIX, LiftedKernel
 from cuda2cann.ir import symbolic as sx
-from cuda2cann.ir.nodes import Axis, Reduce, loads, walk
+from cuda2cann.ir.nodes import Axis, Cast, Gather, Load, Reduce, loads, walk
 from cuda2cann.validate.spec import DEFAULT_PROFILES
 
 MAX_ELEMENTS = 300_000
@@ -47,13 +47,16 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
         step = f", multiple_of = {block_x}" if name.startswith(LAUNCH_EXTENT_PREFIX) else ""
         lines.append(f"{name} = {{ min = {block_x if step else 1}, max = {hi}{step} }}")
     lines += ["", "[tensors]"]
+    positions = _gather_positions(op)
     for p in op.tensors:
         indices = [s.index for s in op.stores if s.tensor == p.name]
         indices += [ld.index for s in op.stores for ld in loads(s.value) if ld.tensor == p.name]
         extent = _extent(indices[0], all_axes) if indices else sx.const(1)
         for ix in indices[1:]:
             extent = sx.smax(extent, _extent(ix, all_axes))
-        lines.append(f'{p.name} = {{ dtype = "{p.dtype.name}", shape = ["{extent}"], role = "{p.role}" }}')
+        bounds = positions.get(p.name)
+        valid = f', range = [0, "{bounds} - 1"]' if bounds is not None else ""
+        lines.append(f'{p.name} = {{ dtype = "{p.dtype.name}", shape = ["{extent}"], role = "{p.role}"{valid} }}')
     if plan.layout == "full_reduce":  # one 32-byte partial per core, for any SoC
         lines.append(f'{plan.workspace} = {{ dtype = "float32", shape = ["{plan.max_cores * plan.slot_elems}"], role = "workspace" }}')
     scalars = [p for p in op.scalars if p.name not in extent_syms]
@@ -91,6 +94,21 @@ def generate_spec(lifted: LiftedKernel, plan: PointwisePlan, cuda_source: Path, 
     for s in plan.scalars:
         lines.append(f'{s.name} = ["{s.dtype.ascendc}", "{s.name}"]')
     return "\n".join(lines) + "\n"
+
+
+def _gather_positions(op) -> dict[str, sx.Expr]:
+    """Tensors read as positions in a row (`x[row * C + label[row]]`): their values must lie in [0, C)."""
+    out = {}
+    for st in op.stores:
+        for g in (n for n in walk(st.value) if isinstance(n, Gather)):
+            offset = g.offset.x if isinstance(g.offset, Cast) else g.offset
+            terms, _ = sx.linear_parts(g.base)
+            if isinstance(offset, Load) and len(terms) == 1:
+                (atom, k), = terms.items()
+                row = next(iter(sx.free_symbols(atom) & sx.free_symbols(offset.index)), None)
+                if row is not None and k == 1 and offset.index == row:
+                    out[offset.tensor] = sx.substitute(atom, {row.name: 1})
+    return out
 
 
 def _long_row_edge(plan: PointwisePlan, extent_syms: set[str]) -> str:

@@ -21,6 +21,7 @@ from cuda2cann.ir.nodes import (
     Binary,
     Cast,
     Const,
+    Gather,
     IndexValue,
     Load,
     Node,
@@ -32,6 +33,7 @@ from cuda2cann.ir.nodes import (
     Store,
     TensorParam,
     Unary,
+    gathers,
     loads,
     map_children,
     walk,
@@ -216,14 +218,14 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
 def _lifted(lifter: Lifter, name: str, line_map, axes: tuple[Axis, ...], out_stores: list[Store], extents: dict,
             origin: dict[str, str]) -> LiftedKernel:
     written = {s.tensor for s in out_stores}
-    read = {ld.tensor for s in out_stores for ld in loads(s.value)}
+    read = {ld.tensor for s in out_stores for ld in (*loads(s.value), *gathers(s.value))}
     params = []
     launch_extents = sorted({s.name for e in extents.values() for s in sx.free_symbols(e) if s.name.startswith(LAUNCH_EXTENT_PREFIX)})
     for p in lifter.kernel.params:
         if p.name in lifter.scalars:
             params.append(ScalarParam(p.name, lifter.scalars[p.name]))
         else:
-            dt = next((ld.dtype for s in out_stores for ld in loads(s.value) if ld.tensor == p.name), None)
+            dt = next((ld.dtype for s in out_stores for ld in (*loads(s.value), *gathers(s.value)) if ld.tensor == p.name), None)
             dt = dt or next((s.value.dtype for s in out_stores if s.tensor == p.name), None)
             role = "inout" if p.name in read and p.name in written else "output" if p.name in written else "input"
             if dt is None:
@@ -324,6 +326,9 @@ def _rename(node: Node, renames: dict, line: int) -> Node:
         case IndexValue(index=e, type=dt):
             _check_thread_free(e, line, "index value")
             return IndexValue(sx.substitute(e, renames), dt)
+        case Gather(tensor=t, base=e, offset=o, type=dt):
+            _check_thread_free(e, line, "gather index")
+            return Gather(t, sx.substitute(e, renames), _rename(o, renames, line), dt)
         case Reduce(op=op, axis=k, extent=e, body=b, type=t):
             _check_thread_free(e, line, "reduction extent")
             return Reduce(op, k, sx.substitute(e, renames), _rename(b, renames, line), t)

@@ -52,6 +52,7 @@ from cuda2cann.ir.nodes import (
     Binary,
     Cast,
     Const,
+    Gather,
     IndexValue,
     Load,
     Node,
@@ -522,18 +523,42 @@ class Lifter:
         return self.expr(node.named_children[0], state)
 
     def e_subscript(self, node: TSNode, state: ThreadState) -> Value:
-        ptr, index = self.pointer_and_index(node, state)
-        return self.load(ptr, index, node, state)
+        ptr, index = self.subscript(node, state)
+        if isinstance(index, Val) and not index.node.dtype.is_float and ptr.lanes == 1:
+            return self.gather(ptr, index.node)
+        return self.load(ptr, sx.add(ptr.offset, self.index_of(index, node)), node, state)
 
-    def pointer_and_index(self, node: TSNode, state: ThreadState) -> tuple[Ptr, sx.Expr]:
+    def gather(self, ptr: Ptr, index: Node) -> Val:
+        """`x[row * C + label[row]]`: the affine part of a data-dependent index is the base, the rest the offset."""
+        base, offset = ptr.offset, []
+        for term in _sum_terms(index):
+            inner = term.x if isinstance(term, Cast) and not term.x.dtype.is_float else term
+            if isinstance(inner, IndexValue):
+                base = sx.add(base, inner.index)
+            else:
+                offset.append(term)
+        total = offset[0]
+        for t in offset[1:]:
+            total = Binary(Op.ADD, total, t)
+        return Val(Gather(ptr.tensor, base, total, ptr.elem))
+
+    def subscript(self, node: TSNode, state: ThreadState) -> tuple[Ptr, Value]:
         base = self.expr(node.child_by_field_name("argument"), state)
         indices = node.child_by_field_name("indices").named_children
         if not isinstance(base, Ptr) or len(indices) != 1:
             raise self.fail("C2C103", f"subscript of a non-pointer: {text(node)[:60]!r}", node)
-        index = self.expr(indices[0], state)
+        return base, self.expr(indices[0], state)
+
+    def index_of(self, index: Value, node: TSNode) -> sx.Expr:
         if not isinstance(index, Idx):
-            raise self.fail("C2C106", f"data-dependent index {text(indices[0])!r} (gather/scatter is not pointwise)", indices[0])
-        return base, sx.add(base.offset, index.e)
+            indices = node.child_by_field_name("indices").named_children
+            raise self.fail("C2C106", f"data-dependent index {text(indices[0])!r} (a scatter, or a gather of a vector type)",
+                            indices[0])
+        return index.e
+
+    def pointer_and_index(self, node: TSNode, state: ThreadState) -> tuple[Ptr, sx.Expr]:
+        ptr, index = self.subscript(node, state)
+        return ptr, sx.add(ptr.offset, self.index_of(index, node))
 
     def load(self, ptr: Ptr, index: sx.Expr, node: TSNode, state: ThreadState) -> Value:
         if ptr.lanes == 1:
@@ -877,6 +902,12 @@ def rebind_reduces(node: Node, axis: str, fresh: str) -> Node:
     if isinstance(node, Reduce) and node.axis == axis:
         return rebind_axis(node, fresh)
     return map_children(node, lambda child: rebind_reduces(child, axis, fresh))
+
+
+def _sum_terms(node: Node) -> list[Node]:
+    if isinstance(node, Binary) and node.op is Op.ADD:
+        return _sum_terms(node.a) + _sum_terms(node.b)
+    return [node]
 
 
 def _is_unit_step(update: TSNode, var: str) -> bool:
