@@ -74,3 +74,19 @@ def test_a_partial_combine_that_skips_a_core_is_a_mismatch(tmp_path):
 def test_full_reduce_kernels_compile_with_the_real_headers(tmp_path, name):
     record = translate(tmp_path, name)
     assert syntax_check(Path(record.output) / f"{name}.cpp", cann_root()) == []
+
+
+@pytest.mark.parametrize("name", ["count_positive_atomic", "int_max_grid_atomic"])
+def test_int32_full_reductions_are_exact(tmp_path, name):
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    record = translate_text(tmp_path, name, (corpus / f"{name}.cu").read_text(), validate=True,
+                            options=ValidateOptions(cases=3, seed=5, devices=False))
+    assert record.validation == "equivalent", (record.findings, record.validation_message)
+    assert "int32 accumulation is exact" in (Path(record.output) / f"{name}.cpp").read_text()
+
+
+def test_an_int32_sum_that_drops_the_scalar_tail_is_a_mismatch(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    record = translate_text(tmp_path, "count_positive_atomic", (corpus / "count_positive_atomic.cu").read_text())
+    assert validate_mutant(record, "count_positive_atomic", "for (uint32_t i = 1; i < len; ++i)",
+                           "for (uint32_t i = 1; i < 1; ++i)", seed=5) == "mismatch"

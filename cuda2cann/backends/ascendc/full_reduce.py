@@ -19,11 +19,11 @@ from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, RowTiling, fi
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Load, Operator, Reduce, ScalarParam, TensorParam, loads, walk
+from cuda2cann.ir.nodes import Cast, Const, Load, Operator, Reduce, ScalarParam, Select, TensorParam, loads, walk
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile
 
-F32 = dtype("float32")
+F32, INT32 = dtype("float32"), dtype("int32")
 SLOT_ELEMS = 8  # one 32-byte workspace slot per core (fp32)
 #: workspace slots: enough for the largest vector-core count of any SoC profile
 MAX_CORES = 64
@@ -53,6 +53,8 @@ class FullReducePlan(RowTiling):
     soc: SocProfile
     ub_bytes: int
     notes: list[str] = field(default_factory=list)
+    integer: bool = False
+    acc_ctype: str = "float"
     layout: str = "full_reduce"
     workspace: str = WORKSPACE
     slot_elems: int = SLOT_ELEMS
@@ -67,6 +69,22 @@ class FullReducePlan(RowTiling):
         return [("uint32_t", "c2cTotal"), ("uint32_t", "c2cCores"), *((c_type(s.dtype), s.name) for s in self.scalars)]
 
 
+#: int32 reductions: the element-wise op that folds a chunk in (and halves the accumulator), and its identity
+_INT_API = {Op.ADD: "Add", Op.MAX: "Max", Op.MIN: "Min"}
+_INT_IDENTITY = {Op.ADD: "0", Op.MAX: "(-2147483647 - 1)", Op.MIN: "2147483647"}
+
+
+def _int_body(selector: Selector, red: Reduce) -> Tile:
+    body = red.body
+    if isinstance(body, Select) and all(isinstance(v, Const) and abs(v.value) < 2 ** 24 for v in (body.a, body.b)):
+        # counting (`if (pred) atomicAdd(n, 1)`): A2 selects floats only; small integer constants are exact in fp32
+        body = Cast(Select(body.cond, Const(float(body.a.value), F32), Const(float(body.b.value), F32)), INT32)
+    tile = selector.operand(body)
+    if not isinstance(tile, Tile):
+        raise LowerError("C2C213", "the reduced expression does not depend on the reduced elements")
+    return selector.cast(tile, INT32)
+
+
 def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     op = lifted.operator
     if op.axes or len(op.stores) != 1:
@@ -78,8 +96,9 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     red = found[0]
     if red.op not in (Op.ADD, Op.MAX, Op.MIN):
         raise LowerError("C2C213", f"no full-reduction lowering for a {red.op.value} reduction")
-    if not red.dtype.is_float:
-        raise LowerError("C2C213", "an integer full reduction: A2 has no exact integer ReduceSum / ReduceMax")
+    integer = not red.dtype.is_float
+    if integer and red.dtype.name != "int32":
+        raise LowerError("C2C213", f"a {red.dtype.name} full reduction (int32 and floating point are lowered)")
     k = sx.sym(red.axis, 0, None)
     for ld in loads(red.body):
         if ld.index != k:
@@ -89,8 +108,8 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted({ld.tensor for ld in loads(red.body)})}
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     selector = Selector(dict(inputs), names, _index_c(op, scalars))
-    body = reduced_tile(selector, red)
-    negate = red.op is Op.MIN
+    body = _int_body(selector, red) if integer else reduced_tile(selector, red)
+    negate = red.op is Op.MIN and not integer
     fixed = {t.name for t in inputs.values()}
     instrs = _allocate(selector.instrs, fixed | {body.name})
     temps = temporaries(instrs, fixed)
@@ -104,13 +123,20 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
         raise LowerError("C2C213", f"the reduction's target {store.tensor}[{store.index}] is not one element")
     old = Load(store.tensor, store.index, out.dtype)
     finish = finish_expr(store.value, red, "reduced", names, {old: "old"})
+    acc_ctype = "int32_t" if integer else "float"
     plan = FullReducePlan(op, op.name, _class_name(op.name), sx.smax(red.extent, 0),
-                          [*(TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors), TensorArg(WORKSPACE, "float", "workspace")],
-                          list(inputs.values()), scalars, instrs, temps, body, "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum",
-                          negate, "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f", store.tensor,
+                          [*(TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors), TensorArg(WORKSPACE, acc_ctype, "workspace")],
+                          list(inputs.values()), scalars, instrs, temps, body,
+                          _INT_API[red.op] if integer else "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum",
+                          negate, _INT_IDENTITY[red.op] if integer else "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f",
+                          store.tensor,
                           sx.to_c(sx.substitute(store.index, {s.name: sx.sym(f"tiling_.{s.name}") for s in scalars})),
-                          out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes))
+                          out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes),
+                          integer=integer, acc_ctype=acc_ctype)
     plan.notes.append("the cores' partials are combined in core order by a second launch (deterministic, not atomic)")
+    if integer:
+        plan.notes.append("int32 accumulation is exact (sums wrap modulo 2^32, as CUDA's atomicAdd does): halving vector "
+                          "steps, then the scalar unit")
     if negate:
         plan.notes.append("min computed as -max(-x)")
     return plan
