@@ -90,3 +90,13 @@ def test_an_int32_sum_that_drops_the_scalar_tail_is_a_mismatch(tmp_path):
     record = translate_text(tmp_path, "count_positive_atomic", (corpus / "count_positive_atomic.cu").read_text())
     assert validate_mutant(record, "count_positive_atomic", "for (uint32_t i = 1; i < len; ++i)",
                            "for (uint32_t i = 1; i < 1; ++i)", seed=5) == "mismatch"
+
+
+def test_a_single_block_reduction_becomes_a_multi_core_full_reduction(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    name = "sum_partials_single_block"
+    record = translate_text(tmp_path, name, (corpus / f"{name}.cu").read_text(), validate=True,
+                            options=ValidateOptions(cases=2, seed=5, devices=False))
+    assert record.validation == "equivalent", (record.findings, record.validation_message)
+    spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
+    assert [g.text for g in spec.cuda.grid] == ["1"] and len(spec.ascendc.launches) == 2

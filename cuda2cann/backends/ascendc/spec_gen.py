@@ -173,6 +173,8 @@ def cuda_launch(lifted: LiftedKernel) -> tuple[list[str], list[str]]:
         block = lifted.block_requirements.get("x", 256)
         return [f"min(ceil_div({strided[0].extent}, {block}), 2 * cores)"], [str(block)]
     dims = [d for d in "xyz" if d in by_dim]
+    if not dims:  # one block does all the work (a block-strided reduction that never reads blockIdx)
+        return ["1"], [str(lifted.block_requirements.get("x", launch[0] if launch else 256))]
     default = {1: {"x": 256}, 2: {"x": 32, "y": 8}, 3: {"x": 16, "y": 4, "z": 4}}[len(dims)]
     if launch and len(launch) >= len(dims):  # the shape the file's own launch uses
         default = dict(zip("xyz", launch, strict=False))
