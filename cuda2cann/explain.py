@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cuda2cann.backends.ascendc.isel import LowerError
-from cuda2cann.backends.ascendc.planner import plan_operator
 from cuda2cann.backends.ascendc.render import render_operator
 from cuda2cann.frontend.cuda.translation_unit import analyse_file
 from cuda2cann.ir.printer import format_operator
 from cuda2cann.validate.soc import soc_profile
+from cuda2cann.verdict import judge_kernel
 
 
 def _describe_size(plan) -> str:
@@ -42,12 +41,12 @@ def explain_target(path: Path, kernel: str | None, soc: str, include_dirs: tuple
             ok = False
             continue
         parts += ["--- lifted IR", format_operator(k.lifted.operator)]
-        try:
-            plan = plan_operator(k.lifted, soc_profile(soc))
-        except LowerError as exc:
-            parts.append(f"unported: {exc.code}: {exc.message}")
+        verdict = judge_kernel(k, soc_profile(soc))
+        if not verdict.translates:
+            parts.append(f"unported: {verdict.code}: {verdict.message}")
             ok = False
             continue
+        plan = verdict.plan
         size = _describe_size(plan)
         parts += ["--- plan", f"class {k.lifted.operator.op_class} ({plan.layout} layout) on {soc}: {size}, "
                   f"{plan.ub_bytes} B of UB, {len(plan.instrs)} vector instructions per tile"]

@@ -167,3 +167,12 @@ def test_an_internal_error_in_one_kernel_is_a_finding_and_the_others_translate(t
     by_kernel = {k["kernel"]: k for k in json.loads(report.read_text())["kernels"]}
     assert by_kernel["saxpy"]["findings"][0]["code"] == "C2C199" and "planted" in by_kernel["saxpy"]["findings"][0]["message"]
     assert by_kernel["vector_add"]["status"] == "translated"
+
+
+def test_explain_shows_every_layout_of_the_reduction_corpus():
+    layouts = set()
+    for path in sorted((ROOT / "op_corpus" / "reductions").glob("*.cu")):
+        result = invoke("explain", str(path))
+        assert result.exit_code in (0, 1) and "Traceback" not in result.output, path
+        layouts |= {line.split("(")[1].split(" layout")[0] for line in result.output.splitlines() if " layout) on " in line}
+    assert layouts == {"row_reduce", "row_program", "full_reduce", "column_reduce"}

@@ -64,8 +64,12 @@ class ColumnReducePlan:
                 *((c_type(s.dtype), s.name) for s in self.scalars)]
 
     @property
+    def instrs(self) -> list[Instr]:
+        return [*self.body_instrs, *self.finish_instrs]
+
+    @property
     def uses_compare(self) -> bool:
-        return any(i.api in ("Compare", "CompareScalar", "Select") for i in (*self.body_instrs, *self.finish_instrs))
+        return any(i.api in ("Compare", "CompareScalar", "Select") for i in self.instrs)
 
 
 def is_column_reduction(lifted: LiftedKernel) -> bool:
