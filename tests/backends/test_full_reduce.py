@@ -100,3 +100,12 @@ def test_a_single_block_reduction_becomes_a_multi_core_full_reduction(tmp_path):
     assert record.validation == "equivalent", (record.findings, record.validation_message)
     spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
     assert [g.text for g in spec.cuda.grid] == ["1"] and len(spec.ascendc.launches) == 2
+
+
+def test_the_workspace_has_a_slot_for_every_core_of_the_largest_soc(tmp_path):
+    # Ascend 950 has 72 vector cores: a workspace sized for 64 would be overrun (cann-cpu's GM guard would say so)
+    record = translate(tmp_path, "sum_squares", soc="Ascend950PR_9599", validate=True,
+                       options=ValidateOptions(cases=2, seed=3, devices=False, soc="Ascend950PR_9599"))
+    assert record.validation == "equivalent", record.validation_message
+    spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
+    assert spec.tensor("c2cWorkspace").shape[0].evaluate({}) >= 72 * 8

@@ -21,12 +21,13 @@ from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.nodes import Cast, Const, Load, Operator, Reduce, ScalarParam, Select, TensorParam, loads, walk
 from cuda2cann.ir.ops import Op
-from cuda2cann.validate.soc import SocProfile
+from cuda2cann.validate.soc import SocProfile, profiles
 
 F32, INT32 = dtype("float32"), dtype("int32")
 SLOT_ELEMS = 8  # one 32-byte workspace slot per core (fp32)
-#: workspace slots: enough for the largest vector-core count of any SoC profile
-MAX_CORES = 64
+#: workspace slots: enough for the largest vector-core count of any SoC profile (Ascend 950: 72), so a spec generated
+#: for one SoC also runs on another
+MAX_CORES = max(p.vector_cores for p in profiles().values())
 WORKSPACE = "c2cWorkspace"
 
 
