@@ -123,8 +123,8 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
 
     Each translated kernel gets its AscendC kernel, tiling header, host launcher, CMake file and a
     validation spec. Exit status: 0 when every translated kernel validated (or --validate was not
-    given), 1 when a validation mismatched or errored, 2 for usage errors. Unported kernels are listed
-    with their finding and do not change the exit status.
+    given), 1 when a validation mismatched or errored or a file or kernel could not be processed (C2C001,
+    C2C199), 2 for usage errors. Unported kernels are listed with their finding and do not change the exit status.
     """
     from cuda2cann.config import ConfigError, load_config, project_root
     from cuda2cann.translate import FrontendOptions, TranslateUsageError, migrate_python_tree, translate_tree, write_report
@@ -156,7 +156,7 @@ def translate(src: Path, out: Path, run_validation: bool, soc: str | None, json_
                 click.echo(f"  {p.file}:{f['line']}: {f['code']} {f['message']}")
     if json_path is not None:
         write_report(json_path, records, python)
-    failed = any(r.validation in ("mismatch", "error") for r in records)
+    failed = any(r.validation in ("mismatch", "error") or r.status == "error" for r in records)
     sys.exit(1 if failed else 0)
 
 

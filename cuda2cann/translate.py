@@ -115,7 +115,8 @@ def _translate_kernel(k: KernelOutcome, path: Path, out_dir: Path, soc: str, val
     verdict = judge_kernel(k, soc_profile(soc))
     if not verdict.translates:
         finding = _finding(verdict.code, verdict.message, path, k.line)
-        return KernelRecord(str(path), k.name, verdict.op_class, "unported", findings=[finding])
+        status = "error" if verdict.code == "C2C199" else "unported"  # a bug of ours is not a limit of the kernel
+        return KernelRecord(str(path), k.name, verdict.op_class, status, findings=[finding])
     op, plan = k.lifted.operator, verdict.plan
     target = out_dir / op.name
     cuda_kernel = k.name + (f"<{', '.join(k.template_args.values())}>" if k.template_args else "")

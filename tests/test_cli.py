@@ -163,7 +163,7 @@ def test_an_internal_error_in_one_kernel_is_a_finding_and_the_others_translate(t
     shutil.copytree(ROOT / "op_corpus" / "vector_add", src / "vector_add")
     report = tmp_path / "t.json"
     result = invoke("translate", str(src), "-o", str(tmp_path / "out"), "--json", str(report))
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and result.exit_code == 1
     by_kernel = {k["kernel"]: k for k in json.loads(report.read_text())["kernels"]}
     assert by_kernel["saxpy"]["findings"][0]["code"] == "C2C199" and "planted" in by_kernel["saxpy"]["findings"][0]["message"]
     assert by_kernel["vector_add"]["status"] == "translated"
