@@ -36,7 +36,7 @@ def test_serial_accumulations_become_reductions(tmp_path, body, expected):
 @pytest.mark.parametrize(("body", "fragment"), [
     ("float s = 0.0f; for (int c = 0; c < cols; c++) { s += A[r * cols + c]; y[r * cols + c] = s; }", "both stores and accumulates"),
     ("float s = 0.0f; for (int c = 0; c < cols; c++) s = 0.5f * s + A[r * cols + c]; y[r] = s;", "not an associative accumulation"),
-    ("float s = 0.0f; int p = 0; for (int c = 0; c < cols; c++) { s += A[p]; p += 2; } y[r] = s;", "changes an index"),
+    ("float s = 0.0f; int p = 0; for (int c = 0; c < cols; c++) { s += A[p]; p += 2; } y[r] = s;", "loop steps"),
 ])
 def test_order_dependent_serial_loops_stay_unported(tmp_path, body, fragment):
     k = lift(tmp_path, body)
@@ -69,3 +69,34 @@ def test_storing_loops_with_dependences_stay_unported(tmp_path, body, fragment):
 def test_products_accumulate_like_sums(tmp_path):
     k = lift(tmp_path, "float p = 1.0f; for (int c = 0; c < cols; ++c) p *= A[r * cols + c]; y[r] = p;")
     assert store(k) == "y[i0] = reduce_mul(ks1 < cols: A[cols*i0 + ks1])"
+
+
+WELFORD = """
+float mean = 0.0f, m2 = 0.0f;
+int n = {n0};
+for (int c = 0; c < cols; ++c) {{
+  float v = A[r * cols + c];
+  n++;
+  float delta = v - mean;
+  mean += delta / n;
+  m2 += {m2_update};
+}}
+y[r] = m2 / cols;
+"""
+
+
+def test_welford_mean_and_m2_become_sums(tmp_path):
+    k = lift(tmp_path, WELFORD.format(n0="0", m2_update="delta * (v - mean)"))
+    value = store(k)
+    assert value.startswith("y[i0] = div(reduce_add(ks1 < cols: mul(sub(A[cols*i0 + ks1], div(reduce_add(ks1w < cols:")
+    assert "welford" in k.lifted.reformulated
+
+
+@pytest.mark.parametrize(("fields", "fragment"), [
+    ({"n0": "1", "m2_update": "delta * (v - mean)"}, "does not start at 0"),
+    ({"n0": "0", "m2_update": "delta * delta"}, "nor an online-softmax sum"),  # the classic one-pass mistake
+])
+def test_welford_look_alikes_stay_unported(tmp_path, fields, fragment):
+    k = lift(tmp_path, WELFORD.format(**fields))
+    assert k.lifted is None and k.code == "C2C102", store(k)
+    assert fragment in k.message

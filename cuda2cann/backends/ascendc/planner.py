@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from cuda2cann.backends.ascendc.column_reduce import ColumnReducePlan, is_column_reduction, plan_column_reduce
 from cuda2cann.backends.ascendc.full_reduce import FullReducePlan, plan_full_reduce
-from cuda2cann.backends.ascendc.isel import LowerError
+from cuda2cann.backends.ascendc.isel import Approximation, LowerError
 from cuda2cann.backends.ascendc.pointwise import PointwisePlan, plan_pointwise
 from cuda2cann.backends.ascendc.row_program import RowProgramPlan, plan_row_program
 from cuda2cann.backends.ascendc.row_reduce import RowReducePlan, plan_row_reduce
@@ -18,6 +18,14 @@ Plan = PointwisePlan | RowReducePlan | RowProgramPlan | FullReducePlan | ColumnR
 
 
 def plan_operator(lifted: LiftedKernel, soc: SocProfile) -> Plan:
+    plan = _plan(lifted, soc)
+    if "welford" in lifted.reformulated:
+        plan.notes.append(Approximation("Welford's running mean and m2 are computed as sum / n and the sum of squared "
+                                        "deviations: equal in real arithmetic, rounded differently in fp32"))
+    return plan
+
+
+def _plan(lifted: LiftedKernel, soc: SocProfile) -> Plan:
     if lifted.operator.op_class == "reduction" and not lifted.operator.axes:
         return plan_full_reduce(lifted, soc)
     if lifted.operator.op_class == "reduction" and is_column_reduction(lifted):

@@ -108,9 +108,17 @@ class Accumulation:
     op: Op
     body: object  # ir Node
     online_max: str = ""
-    #: an argmax / argmin: the name of the max / min accumulation it follows, and the position value it records
+    #: an argmax / argmin: the name of the max / min accumulation it follows, and the position value it records;
+    #: Welford's m2: the name of its running mean
     arg_of: str = ""
     position: object = None  # ir Node: what the index variable is set to, in terms of the loop position
+    #: "" (op over body), "online" (online-softmax sum), "mean" / "m2" (Welford's running mean / squared deviations)
+    kind: str = ""
+    count: str = ""  # Welford: the counter variable
+
+    def __post_init__(self) -> None:
+        if self.online_max and not self.kind:
+            object.__setattr__(self, "kind", "online")
 
 
 def online_placeholder(max_name: str) -> Param:
@@ -164,3 +172,50 @@ def position_of_extreme(new, own, found: dict[str, Accumulation], markers: dict[
 
 
 _FLIP = {Op.GT: Op.LT, Op.LT: Op.GT}
+
+
+def welford_updates(names: list[str], updated: dict, markers: dict[str, Val], counts: dict) -> dict[str, Accumulation]:
+    """Welford's update over a counter n (already stepped): `mean += (f - mean) / n; m2 += (f - mean_old) * (f - mean)`.
+
+    `counts` maps each counter's updated value (an Idx) to its name. Returns the mean and m2 accumulations found."""
+    found: dict[str, Accumulation] = {}
+    for mean in names:
+        new = updated.get(mean)
+        if not isinstance(new, Val):
+            continue
+        own = markers[mean].node
+        terms = _terms(new.node, Op.ADD)
+        if len(terms) != 2 or own not in terms:
+            continue
+        step = terms[1] if terms[0] == own else terms[0]
+        if not (isinstance(step, Binary) and step.op is Op.DIV and isinstance(step.a, Binary) and step.a.op is Op.SUB
+                and step.a.b == own):
+            continue
+        count = _counter_of(step.b, counts)
+        f = step.a.a
+        if count is None or any(n in {m.node for m in markers.values()} for n in walk(f)):
+            continue
+        for m2 in names:
+            new2 = updated.get(m2)
+            if m2 == mean or not isinstance(new2, Val):
+                continue
+            own2 = markers[m2].node
+            terms2 = _terms(new2.node, Op.ADD)
+            if len(terms2) != 2 or own2 not in terms2:
+                continue
+            product = terms2[1] if terms2[0] == own2 else terms2[0]
+            factors = _terms(product, Op.MUL)
+            if sorted(map(str, factors)) == sorted(map(str, [Binary(Op.SUB, f, own), Binary(Op.SUB, f, new.node)])):
+                found[mean] = Accumulation(Op.ADD, f, kind="mean", count=count)
+                found[m2] = Accumulation(Op.ADD, f, arg_of=mean, kind="m2", count=count)
+    return found
+
+
+def _counter_of(node, counts: dict) -> str | None:
+    """The counter whose stepped value `node` is (possibly converted to float)."""
+    from cuda2cann.frontend.cuda.values import Idx
+    inner = node.x if isinstance(node, Cast) else node
+    for value, name in counts.items():
+        if isinstance(value, Idx) and getattr(inner, "index", None) == value.e:
+            return name
+    return None

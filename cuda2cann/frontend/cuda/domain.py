@@ -63,6 +63,8 @@ class LiftedKernel:
     launch_block: tuple[int, ...] | None = None
     #: axes the CUDA threads spread over but the operator reduces (atomic accumulation), with their origin in axis_origin
     reduced_axes: tuple[Axis, ...] = ()
+    #: parts lifted to an equal formula with other rounding ("welford": running mean and m2 as sums)
+    reformulated: frozenset[str] = frozenset()
 
 
 def _is_axis_symbol(s: sx.Sym) -> bool:

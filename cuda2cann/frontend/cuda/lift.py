@@ -23,6 +23,7 @@ from cuda2cann.frontend.cuda.accumulation import (
     constant,
     online_placeholder,
     replace_node,
+    welford_updates,
 )
 from cuda2cann.frontend.cuda.kernels import ELEMENT_TYPES, VECTOR_TYPES, FunctionDef, parse_type
 from cuda2cann.frontend.cuda.parser import text
@@ -171,6 +172,10 @@ class Lifter:
         self.grid_axes: list[tuple[str, sx.Expr]] = []
         #: per-thread storing loops: one axis per extent, shared by loops over the same range
         self.map_axes: dict[sx.Expr, sx.Sym] = {}
+        #: computations lifted to an equal formula with other rounding (e.g. Welford's running mean as sum / n)
+        self.reformulated: set[str] = set()
+        #: the names declared in each enclosing block, innermost last
+        self.scopes: list[set[str]] = []
         self.loop_counter = 0
         #: one list per function being inlined: (path conditions, value) of its early returns
         self.return_frames: list[list[tuple[tuple[Cond, ...], Value]]] = []
@@ -219,9 +224,17 @@ class Lifter:
         getattr(self, handler)(node, state)
 
     def s_compound(self, node: TSNode, state: ThreadState) -> None:
-        outer = set(state.env)
-        self.block(node, state)
-        for name in set(state.env) - outer:  # block scope
+        """A block scope: names declared in it disappear after it, and names it shadows get their outer value back."""
+        outer = dict(state.env)
+        self.scopes.append(set())
+        try:
+            self.block(node, state)
+        finally:
+            declared = self.scopes.pop()
+        for name in declared:
+            if name in outer:
+                state.env[name] = outer[name]
+        for name in set(state.env) - set(outer):
             del state.env[name]
 
     def s_expression(self, node: TSNode, state: ThreadState) -> None:
@@ -237,6 +250,8 @@ class Lifter:
             ctype, name = parse_type(node.child_by_field_name("type"), target, quals)
             if name is None:
                 raise self.fail("C2C102", f"unsupported declaration {text(decl)!r}", decl)
+            if self.scopes:
+                self.scopes[-1].add(name)
             if target.type == "array_declarator":
                 raise self.fail("C2C102", "local arrays are not supported in pointwise kernels", decl)
             if decl.type == "init_declarator":
@@ -348,21 +363,40 @@ class Lifter:
                 raise self.fail("C2C102", "a loop with a run-time trip count both stores and accumulates (a running sum "
                                 "depends on the order of the iterations)", body)
             return self.serial_map(var, start, cond, body, state, extent)
+        # an integer stepped by a constant each iteration is a counter (`n++` of Welford's update)
+        counters = {n: _counter_step(state.env[n], real.env.get(n)) for n in changed}
+        counters = {n: c for n, c in counters.items() if c is not None}
+        changed = [n for n in changed if n not in counters]
         # an integer updated from data (`idx = v > best ? c : idx`) is a value; one stepped by the loop is an index
         if any(not isinstance(real.env.get(n), Val) or not isinstance(state.env[n], (Val, Idx)) for n in changed):
             raise self.fail("C2C102", "a loop with a run-time trip count changes an index or pointer variable", body)
         markers = {n: Val(Param(f"__acc_{n}", type_of(state.env[n]))) for n in changed}
-        probe = ThreadState({**state.env, **markers}, (*state.conds, guard))
+        counting = {n: Idx(sx.sym(f"__count_{n}", 0, None), state.env[n].type) for n in counters}
+        probe = ThreadState({**state.env, **markers, **counting}, (*state.conds, guard))
         self.statement(body, probe)
         found = accumulations(changed, probe.env, markers)
+        found |= welford_updates([n for n in changed if n not in found], probe.env, markers,
+                                 {probe.env[n]: n for n in counters if isinstance(probe.env.get(n), Idx)})
+        steps = {f"__count_{n}" for n in counters}
+        for name, acc in found.items():  # a counter is only a count: as an index it would differ in every iteration
+            if _uses_symbols(acc.body, steps) or (acc.position is not None and _uses_symbols(acc.position, steps)):
+                raise self.fail("C2C102", f"{name} uses an index variable that the loop steps (write it with the loop "
+                                "variable)", body)
         missing = [n for n in changed if n not in found]
         if missing:
             raise self.fail("C2C102", f"{missing[0]} is updated in a loop with a run-time trip count in a way that is not an "
                             "associative accumulation (+, max, min) nor an online-softmax sum", body)
         totals: dict[str, Node] = {}
         before = dict(state.env)
-        for name in sorted(changed, key=lambda n: found[n].online_max != ""):  # maxima first: online sums use them
+        for name, step in counters.items():
+            state.env[name] = Idx(sx.add(before[name].e, sx.mul(step, extent)), before[name].type)
+        order = {"": 0, "online": 1, "mean": 2, "m2": 3}
+        for name in sorted(changed, key=lambda n: order[found[n].kind]):  # maxima and means first: others use them
             acc_f = found[name]
+            if acc_f.kind in ("mean", "m2"):
+                totals[name] = self.serial_welford(name, acc_f, k, extent, before, counters, totals, body)
+                state.env[name] = Val(totals[name])
+                continue
             if acc_f.arg_of:
                 state.env[name] = self.serial_position(name, acc_f, start, k, extent, before, body)
                 continue
@@ -397,6 +431,22 @@ class Lifter:
         total = red if offset == sx.const(0) else Binary(Op.ADD, IndexValue(offset, INT32), red)
         dt = type_of(idx_init)
         return Val(total if dt == INT32 else Cast(total, dt))
+
+    def serial_welford(self, name: str, acc: Accumulation, k: sx.Sym, extent: sx.Expr, before: dict[str, Value],
+                       counters: dict[str, int], totals: dict[str, Node], body: TSNode) -> Node:
+        """Welford's running mean and sum of squared deviations, from a count starting at 0 stepped by 1 and a mean and
+        m2 starting at 0: mean = sum(f) / n and m2 = sum((f - mean)^2) (n = 0 leaves both at 0, as the loop does)."""
+        self.reformulated.add("welford")
+        count = before[acc.count]
+        if counters.get(acc.count) != 1 or not (isinstance(count, Idx) and count.e == sx.const(0)) \
+                or constant(as_node(before[name])) != 0:
+            raise self.fail("C2C102", f"a Welford update of {name} whose count or running value does not start at 0", body)
+        f = as_node(Val(acc.body), FLOAT32)
+        if acc.kind == "mean":  # max(n, 1): an empty loop gives 0 / 1 = 0, as the untouched mean
+            return Binary(Op.DIV, Reduce(Op.ADD, k.name, extent, f, FLOAT32), IndexValue(sx.smax(extent, 1), FLOAT32))
+        mean = rebind_reduces(totals[acc.arg_of], k.name, f"{k.name}w")
+        deviation = Binary(Op.SUB, f, mean)
+        return Reduce(Op.ADD, k.name, extent, Binary(Op.MUL, deviation, deviation), FLOAT32)
 
     def serial_map(self, var: str, start: Idx, cond: TSNode, body: TSNode, state: ThreadState, extent: sx.Expr) -> None:
         """`for (c = 0; c < n; ++c) y[... c] = f(c)` in one thread: the iterations are independent, so c is one more
@@ -902,6 +952,24 @@ def rebind_reduces(node: Node, axis: str, fresh: str) -> Node:
     if isinstance(node, Reduce) and node.axis == axis:
         return rebind_axis(node, fresh)
     return map_children(node, lambda child: rebind_reduces(child, axis, fresh))
+
+
+def _uses_symbols(node: Node, names: set[str]) -> bool:
+    """Whether an index inside `node` (a load, gather or index value) uses one of the symbols `names`."""
+    for n in walk(node):
+        index = getattr(n, "index", None) if isinstance(n, (Load, IndexValue)) else getattr(n, "base", None)
+        if isinstance(index, sx.Expr) and {s.name for s in sx.free_symbols(index)} & names:
+            return True
+    return False
+
+
+def _counter_step(before: Value, after: Value | None) -> int | None:
+    """The constant an integer variable is stepped by in one iteration (`n++`, `n += 2`), else None."""
+    if isinstance(before, Idx) and isinstance(after, Idx):
+        step = sx.sub(after.e, before.e)
+        if isinstance(step, sx.Const) and step.value > 0:
+            return step.value
+    return None
 
 
 def _sum_terms(node: Node) -> list[Node]:

@@ -95,6 +95,7 @@ def _lift_one(k: FunctionDef, device: dict[str, FunctionDef], pre: Preprocessed,
                 st.conds = lane_conditions_removed(st.conds, st.index)
         lifted = build_operator(lifter, name, file, line_map)
         lifted.uses_dynamic_shared = getattr(lifter, "uses_dynamic_shared", False)
+        lifted.reformulated = frozenset(lifter.reformulated)
         return KernelOutcome(k.name, line, lifted, template_args=targs)
 
     try:
