@@ -2,11 +2,13 @@
 whose rows are combined element-wise on the vector unit."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from cuda2cann.backends.ascendc.syntax_check import cann_root, syntax_check
+from cuda2cann.translate import translate_tree
 from cuda2cann.validate.harness import ValidateOptions
 from tests.backends.helpers import translate_text, validate_mutant
 
@@ -68,3 +70,27 @@ def test_products_over_rows_and_columns_are_equivalent(tmp_path):
         record = translate_text(tmp_path / name, name, (corpus / f"{name}.cu").read_text(), validate=True,
                                 options=ValidateOptions(cases=2, seed=9, devices=False))
         assert record.validation == "equivalent", (name, record.findings, record.validation_message)
+
+
+def test_int32_column_reductions_are_exact(tmp_path):
+    source = """
+        __global__ void col_count(const float* x, int* out, int rows, int cols) {
+          int c = blockIdx.x * blockDim.x + threadIdx.x;
+          if (c >= cols) return;
+          int n = 0;
+          for (int r = 0; r < rows; ++r) n += x[r * cols + c] > 0.0f ? 1 : 0;
+          out[c] = n;
+        }
+        __global__ void col_max_int(const int* x, int* out, int rows, int cols) {
+          int c = blockIdx.x * blockDim.x + threadIdx.x;
+          if (c >= cols) return;
+          int m = -2147483647 - 1;
+          for (int r = 0; r < rows; ++r) m = max(m, x[r * cols + c]);
+          out[c] = m;
+        }"""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "k.cu").write_text(textwrap.dedent(source))
+    records = translate_tree(src, tmp_path / "out", validate=True, options=ValidateOptions(cases=2, seed=4, devices=False))
+    assert [(r.kernel, r.validation) for r in records] == [("col_count", "equivalent"), ("col_max_int", "equivalent")]
+    assert "AscendC::LocalTensor<int32_t> acc" in (Path(records[0].output) / "col_count.cpp").read_text()

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
-from cuda2cann.backends.ascendc.row_reduce import COMBINE_API, IDENTITY_C, MAX_CHUNK_ELEMS, REDUCE_API, reduced_tile, temporaries
+from cuda2cann.backends.ascendc.row_reduce import (
+    COMBINE_API,
+    IDENTITY_C,
+    INT_FOLD_API,
+    INT_IDENTITY_C,
+    MAX_CHUNK_ELEMS,
+    REDUCE_API,
+    int_reduced_tile,
+    reduced_tile,
+    temporaries,
+)
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
@@ -21,7 +31,7 @@ from cuda2cann.ir.nodes import Operator, Reduce, ScalarParam, TensorParam, loads
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile
 
-F32 = dtype("float32")
+F32, INT32 = dtype("float32"), dtype("int32")
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,18 @@ class ColumnReducePlan:
     soc: SocProfile
     ub_bytes: int
     notes: list[str] = field(default_factory=list)
+    #: int32 accumulation (exact: Add / Max / Min on int32 tiles)
+    integer: bool = False
     layout: str = "column_reduce"
 
     @property
     def tiling_fields(self) -> list[tuple[str, str]]:
         return [("uint32_t", "c2cRows"), ("uint32_t", "c2cCols"), ("uint32_t", "c2cStride"),
                 *((c_type(s.dtype), s.name) for s in self.scalars)]
+
+    @property
+    def acc_ctype(self) -> str:
+        return "int32_t" if self.integer else "float"
 
     @property
     def instrs(self) -> list[Instr]:
@@ -116,8 +132,9 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
     if store.index != col:
         raise LowerError("C2C213", f"the column reduction's result is stored at {store.index}, not at the column index {col}")
     (red,) = [n for n in walk(store.value) if isinstance(n, Reduce)]
-    if not red.dtype.is_float:
-        raise LowerError("C2C213", "an integer column reduction (exact integer accumulation is not lowered yet)")
+    integer = not red.dtype.is_float
+    if integer and (red.dtype.name != "int32" or red.op not in INT_FOLD_API):
+        raise LowerError("C2C213", f"a {red.dtype.name} {red.op.value} column reduction (int32 + max min are lowered)")
     k = sx.sym(red.axis, 0, None)
     scalars = [p for p in op.params if isinstance(p, ScalarParam)]
     scalar_c = {s.name: sx.sym(f"tiling_.{s.name}") for s in scalars}
@@ -140,9 +157,9 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
         columns[ld.tensor] = Tile(f"{ld.tensor}Col", ld.dtype)
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     body_sel = Selector({t: s.tile for t, s in slices.items()}, names, _index_c(op, scalars))
-    body = reduced_tile(body_sel, red)
-    negate = red.op is Op.MIN
-    acc = Tile("acc", F32)
+    body = int_reduced_tile(body_sel, red) if integer else reduced_tile(body_sel, red)
+    negate = red.op is Op.MIN and not integer
+    acc = Tile("acc", INT32 if integer else F32)
     finish_sel = Selector(dict(columns), names, _index_c(op, scalars))
     if negate:
         finish_sel.memo[red] = finish_sel.emit("Muls", finish_sel.temp(F32), acc, Scalar("-1.0f", F32))
@@ -163,6 +180,7 @@ def plan_column_reduce(lifted: LiftedKernel, soc: SocProfile) -> ColumnReducePla
     tensors = [TensorArg(p.name, p.dtype.ascendc, p.role) for p in op.params if isinstance(p, TensorParam)]
     return ColumnReducePlan(op, op.name, _class_name(op.name), sx.smax(red.extent, 0), sx.smax(op.axes[0].extent, 0),
                             stride, tensors, list(slices.values()), list(columns.values()), scalars, body_instrs, finish_instrs,
-                            temps, body, COMBINE_API[REDUCE_API[red.op]], IDENTITY_C[red.op],
+                            temps, body, INT_FOLD_API[red.op] if integer else COMBINE_API[REDUCE_API[red.op]],
+                            INT_IDENTITY_C[red.op] if integer else IDENTITY_C[red.op],
                             negate, (store.tensor, out), chunk, soc, chunk * per_elem + 8 * 1024,
-                            sorted(body_sel.notes | finish_sel.notes))
+                            sorted(body_sel.notes | finish_sel.notes), integer=integer)

@@ -15,11 +15,20 @@ from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Selector, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
-from cuda2cann.backends.ascendc.row_reduce import MAX_CHUNK_ELEMS, RowTiling, finish_expr, reduced_tile, temporaries
+from cuda2cann.backends.ascendc.row_reduce import (
+    INT_FOLD_API,
+    INT_IDENTITY_C,
+    MAX_CHUNK_ELEMS,
+    RowTiling,
+    finish_expr,
+    int_reduced_tile,
+    reduced_tile,
+    temporaries,
+)
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Cast, Const, Load, Operator, Reduce, ScalarParam, Select, TensorParam, loads, walk
+from cuda2cann.ir.nodes import Load, Operator, Reduce, ScalarParam, TensorParam, loads, walk
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile, profiles
 
@@ -70,22 +79,6 @@ class FullReducePlan(RowTiling):
         return [("uint32_t", "c2cTotal"), ("uint32_t", "c2cCores"), *((c_type(s.dtype), s.name) for s in self.scalars)]
 
 
-#: int32 reductions: the element-wise op that folds a chunk in (and halves the accumulator), and its identity
-_INT_API = {Op.ADD: "Add", Op.MAX: "Max", Op.MIN: "Min"}
-_INT_IDENTITY = {Op.ADD: "0", Op.MAX: "(-2147483647 - 1)", Op.MIN: "2147483647"}
-
-
-def _int_body(selector: Selector, red: Reduce) -> Tile:
-    body = red.body
-    if isinstance(body, Select) and all(isinstance(v, Const) and abs(v.value) < 2 ** 24 for v in (body.a, body.b)):
-        # counting (`if (pred) atomicAdd(n, 1)`): A2 selects floats only; small integer constants are exact in fp32
-        body = Cast(Select(body.cond, Const(float(body.a.value), F32), Const(float(body.b.value), F32)), INT32)
-    tile = selector.operand(body)
-    if not isinstance(tile, Tile):
-        raise LowerError("C2C213", "the reduced expression does not depend on the reduced elements")
-    return selector.cast(tile, INT32)
-
-
 def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     op = lifted.operator
     if op.axes or len(op.stores) != 1:
@@ -109,7 +102,7 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     inputs = {t: Tile(f"{t}In", op.param(t).dtype) for t in sorted({ld.tensor for ld in loads(red.body)})}
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     selector = Selector(dict(inputs), names, _index_c(op, scalars))
-    body = _int_body(selector, red) if integer else reduced_tile(selector, red)
+    body = int_reduced_tile(selector, red) if integer else reduced_tile(selector, red)
     negate = red.op is Op.MIN and not integer
     fixed = {t.name for t in inputs.values()}
     instrs = _allocate(selector.instrs, fixed | {body.name})
@@ -128,8 +121,8 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     plan = FullReducePlan(op, op.name, _class_name(op.name), sx.smax(red.extent, 0),
                           [*(TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors), TensorArg(WORKSPACE, acc_ctype, "workspace")],
                           list(inputs.values()), scalars, instrs, temps, body,
-                          _INT_API[red.op] if integer else "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum",
-                          negate, _INT_IDENTITY[red.op] if integer else "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f",
+                          INT_FOLD_API[red.op] if integer else "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum",
+                          negate, INT_IDENTITY_C[red.op] if integer else "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f",
                           store.tensor,
                           sx.to_c(sx.substitute(store.index, {s.name: sx.sym(f"tiling_.{s.name}") for s in scalars})),
                           out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes),

@@ -15,11 +15,26 @@ from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, Tensor
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Binary, Cast, Const, IndexValue, Node, Operator, Param, Reduce, ScalarParam, TensorParam, Unary, loads, walk
+from cuda2cann.ir.nodes import (
+    Binary,
+    Cast,
+    Const,
+    IndexValue,
+    Node,
+    Operator,
+    Param,
+    Reduce,
+    ScalarParam,
+    Select,
+    TensorParam,
+    Unary,
+    loads,
+    walk,
+)
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile
 
-F32 = dtype("float32")
+F32, INT32 = dtype("float32"), dtype("int32")
 MAX_CHUNK_ELEMS = 8192
 #: how an fp32 accumulator tile collapses to one value ("Product": halving Muls, then the scalar unit)
 REDUCE_API = {Op.ADD: "ReduceSum", Op.MUL: "Product", Op.MAX: "ReduceMax", Op.MIN: "ReduceMax"}
@@ -97,6 +112,22 @@ def reduced_tile(selector: Selector, red: Reduce, body: Node | None = None, posi
     if red.op in (Op.MIN, Op.ARGMIN):
         tile = selector.emit("Muls", selector.temp(F32), tile, Scalar("-1.0f", F32))
     return tile
+
+
+#: int32 reductions: the element-wise op that folds a chunk in (and halves the accumulator), and its identity
+INT_FOLD_API = {Op.ADD: "Add", Op.MAX: "Max", Op.MIN: "Min"}
+INT_IDENTITY_C = {Op.ADD: "0", Op.MAX: "(-2147483647 - 1)", Op.MIN: "2147483647"}
+
+
+def int_reduced_tile(selector: Selector, red: Reduce) -> Tile:
+    body = red.body
+    if isinstance(body, Select) and all(isinstance(v, Const) and abs(v.value) < 2 ** 24 for v in (body.a, body.b)):
+        # counting (`if (pred) atomicAdd(n, 1)`): A2 selects floats only; small integer constants are exact in fp32
+        body = Cast(Select(body.cond, Const(float(body.a.value), F32), Const(float(body.b.value), F32)), INT32)
+    tile = selector.operand(body)
+    if not isinstance(tile, Tile):
+        raise LowerError("C2C213", "the reduced expression does not depend on the reduced elements")
+    return selector.cast(tile, INT32)
 
 
 def temporaries(instrs: list[Instr], fixed: set[str]) -> list[Tile]:
