@@ -94,3 +94,11 @@ def test_int32_column_reductions_are_exact(tmp_path):
     records = translate_tree(src, tmp_path / "out", validate=True, options=ValidateOptions(cases=2, seed=4, devices=False))
     assert [(r.kernel, r.validation) for r in records] == [("col_count", "equivalent"), ("col_max_int", "equivalent")]
     assert "AscendC::LocalTensor<int32_t> acc" in (Path(records[0].output) / "col_count.cpp").read_text()
+
+
+def test_int32_row_reductions_are_exact(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "op_corpus" / "reductions"
+    record = translate_text(tmp_path, "row_sum_int_block", (corpus / "row_sum_int_block.cu").read_text(), validate=True,
+                            options=ValidateOptions(cases=2, seed=4, devices=False))
+    assert record.validation == "equivalent", (record.findings, record.validation_message)
+    assert "AscendC::LocalTensor<int32_t> acc" in (Path(record.output) / "row_sum_int_block.cpp").read_text()

@@ -93,11 +93,18 @@ class RowReducePlan(RowTiling):
     #: argmax / argmin: the row's result is the first position of its maximum (of the possibly negated body)
     arg: bool = False
     red: Reduce | None = None
+    #: int32 accumulation: folds with Add / Max / Min on int32 tiles, halved, then the scalar unit (exact)
+    integer: bool = False
     layout: str = "row_reduce"
 
     @property
     def work_elems(self) -> int:
         return self.work_for(self.chunk_elems)
+
+    @property
+    def acc_elem(self) -> str:
+        """The accumulator tile's element type."""
+        return "int32_t" if self.integer else "float"
 
 
 def reduced_tile(selector: Selector, red: Reduce, body: Node | None = None, positions: bool = False) -> Tile:
@@ -202,9 +209,12 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     names = {s.name: f"tiling_.{s.name}" for s in scalars}
     selector = Selector({**inputs, **row_inputs}, names, _index_c(op, scalars),
                         scalar_loads={t: (var, op.param(t).dtype) for t, var, _ in row_scalars})
-    body = reduced_tile(selector, red, positions=True)
+    integer = not red.dtype.is_float and red.op not in (Op.ARGMAX, Op.ARGMIN)
+    if integer and (red.dtype.name != "int32" or red.op not in INT_FOLD_API):
+        raise LowerError("C2C213", f"a {red.dtype.name} {red.op.value} row reduction (int32 + max min are lowered)")
+    body = int_reduced_tile(selector, red) if integer else reduced_tile(selector, red, positions=True)
     arg = red.op in (Op.ARGMAX, Op.ARGMIN)
-    negate = red.op in (Op.MIN, Op.ARGMIN)
+    negate = red.op in (Op.MIN, Op.ARGMIN) and not integer
     fixed = {t.name for t in (*inputs.values(), *row_inputs.values())}
     instrs = _allocate(selector.instrs, fixed | {body.name})
     temps = temporaries(instrs, fixed)
@@ -220,10 +230,11 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     plan = RowReducePlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
                          [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(inputs.values()),
                          list(row_inputs.values()), row_scalars, scalars, instrs, temps, body,
-                         REDUCE_API.get(red.op, "ReduceMax"), negate, IDENTITY_C.get(red.op, "-__builtin_inff()"),
-                         "int32_t" if arg else "float", store.tensor,
+                         INT_FOLD_API[red.op] if integer else REDUCE_API.get(red.op, "ReduceMax"), negate,
+                         INT_IDENTITY_C[red.op] if integer else IDENTITY_C.get(red.op, "-__builtin_inff()"),
+                         "int32_t" if arg or integer else "float", store.tensor,
                          out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes), arg=arg,
-                         red=red)
+                         red=red, integer=integer)
     if negate:
         plan.notes.append("argmin computed as argmax(-x)" if arg else "min computed as -max(-x)")
     if arg:

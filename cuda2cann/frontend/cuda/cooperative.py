@@ -376,8 +376,10 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         self.statement(body, real)
         real_stores = self.stores[mark:]
         del self.stores[mark:]
-        changed = [n for n, v in sub.env.items() if isinstance(v, Val) and n != var and real.env.get(n) != v]
-        markers = {n: Val(Param(f"__acc_{n}", sub.env[n].node.dtype)) for n in changed}
+        # an integer accumulator starts as an index value (`int acc = 0`) and becomes data in the loop
+        changed = [n for n, v in sub.env.items() if n != var and real.env.get(n) != v and
+                   (isinstance(v, Val) or (isinstance(v, Idx) and isinstance(real.env.get(n), Val)))]
+        markers = {n: Val(Param(f"__acc_{n}", type_of(sub.env[n]))) for n in changed}
         probe = ThreadState({**sub.env, **markers}, (*sub.conds, guard))
         self.statement(body, probe)
         probe_stores = self.stores[mark:]
