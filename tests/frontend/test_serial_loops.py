@@ -100,3 +100,9 @@ def test_welford_look_alikes_stay_unported(tmp_path, fields, fragment):
     k = lift(tmp_path, WELFORD.format(**fields))
     assert k.lifted is None and k.code == "C2C102", store(k)
     assert fragment in k.message
+
+
+def test_values_after_a_loop_that_may_not_run(tmp_path):
+    # a counter and the loop variable keep their start when the loop runs no iteration (cols - 5 < 0)
+    k = lift(tmp_path, "int n = 3; int c = 5; for (c = 5; c < cols; ++c) n += 2; y[r] = (float)(n + c);")
+    assert store(k) == "y[i0] = float32(index(max(cols - 5, 0)*3 + 8):int32)"

@@ -389,7 +389,7 @@ class Lifter:
         totals: dict[str, Node] = {}
         before = dict(state.env)
         for name, step in counters.items():
-            state.env[name] = Idx(sx.add(before[name].e, sx.mul(step, extent)), before[name].type)
+            state.env[name] = Idx(sx.add(before[name].e, sx.mul(step, sx.smax(extent, 0))), before[name].type)
         order = {"": 0, "online": 1, "mean": 2, "m2": 3}
         for name in sorted(changed, key=lambda n: order[found[n].kind]):  # maxima and means first: others use them
             acc_f = found[name]
@@ -410,7 +410,7 @@ class Lifter:
             total = red if constant(old) == IDENTITY[acc_f.op] else Binary(acc_f.op, as_node(state.env[name], acc), red)
             totals[name] = total
             state.env[name] = Val(total if old.dtype == acc else Cast(total, old.dtype))
-        state.env[var] = Idx(sx.add(start.e, extent), start.type)  # the value after the loop
+        state.env[var] = Idx(sx.add(start.e, sx.smax(extent, 0)), start.type)  # the value after the loop (none ran: start)
 
     def serial_position(self, name: str, acc: Accumulation, start: Idx, k: sx.Sym, extent: sx.Expr, before: dict[str, Value],
                         body: TSNode) -> Val:
@@ -465,7 +465,7 @@ class Lifter:
                 if isinstance(ld, Load) and ld.tensor in stored and ld.index != stored[ld.tensor]:
                     raise self.fail("C2C102", f"an iteration reads {ld.tensor}[{ld.index}], which another iteration of the loop "
                                     "writes", body)
-        state.env[var] = Idx(sx.add(start.e, extent), start.type)
+        state.env[var] = Idx(sx.add(start.e, sx.smax(extent, 0)), start.type)
 
     def loop_step(self, update: TSNode, var: str, state: ThreadState) -> sx.Expr | None:
         """The increment of `var += step` when it is an index expression."""
