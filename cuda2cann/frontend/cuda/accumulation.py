@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cuda2cann.frontend.cuda.values import Val, Value
+from cuda2cann.frontend.cuda.values import Idx, Val, Value
 from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.nodes import Binary, Cast, Const, Param, Select, Unary, map_children, walk
 from cuda2cann.ir.ops import Op
@@ -213,7 +213,6 @@ def welford_updates(names: list[str], updated: dict, markers: dict[str, Val], co
 
 def _counter_of(node, counts: dict) -> str | None:
     """The counter whose stepped value `node` is (possibly converted to float)."""
-    from cuda2cann.frontend.cuda.values import Idx
     inner = node.x if isinstance(node, Cast) else node
     for value, name in counts.items():
         if isinstance(value, Idx) and getattr(inner, "index", None) == value.e:

@@ -64,6 +64,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.axis_counter = 0
+        self.cub_types = {}
         self.uses_dynamic_shared = False
         #: id(node) -> (node, holders) for reduced values complete in some threads only (after __shfl_down_sync,
         #: or a shuffle inside warp 0): storing them needs conditions that select only such threads

@@ -43,10 +43,8 @@ class Group:
 class LibraryCollectives:
     """Mixed into the CooperativeLifter: statement and call handlers for CUB and cooperative groups."""
 
-    def library_types(self) -> dict[str, tuple[str, int]]:
-        if not hasattr(self, "_cub_types"):
-            self._cub_types = {}
-        return self._cub_types
+    #: CUB type aliases of the kernel (`typedef cub::BlockReduce<float, 256> BR;`): alias -> (kind, threads)
+    cub_types: dict[str, tuple[str, int]]
 
     # ------------------------------------------------------------ statements
     def s_typedef(self, node: TSNode, state: ThreadState) -> None:
@@ -58,7 +56,7 @@ class LibraryCollectives:
         found = self.cub_type(text(spelled)) if spelled is not None else None
         if alias is None or found is None:
             raise self.fail("C2C102", f"unsupported type definition {text(node)[:60]!r} in a kernel", node)
-        self.library_types()[text(alias)] = found
+        self.cub_types[text(alias)] = found
         return None
 
     def tile_declaration(self, node: TSNode, state: ThreadState) -> bool:
@@ -78,8 +76,8 @@ class LibraryCollectives:
 
     def cub_type(self, spelled: str) -> tuple[str, int] | None:
         spelled = self.types.get(spelled, spelled)
-        if spelled in self.library_types():
-            return self.library_types()[spelled]
+        if spelled in self.cub_types:
+            return self.cub_types[spelled]
         m = CUB_TYPE.match(spelled.strip())
         if m is None:
             return None
