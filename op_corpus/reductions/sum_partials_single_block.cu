@@ -1,7 +1,6 @@
 // The second kernel of a two-pass grid reduction: one block sums the per-block partial results of the first
 // (block-strided accumulation, then a shared-memory tree; thread 0 writes the total). On Ascend it becomes a
-// multi-core full reduction. (The first kernel, whose per-block values depend on the grid the host chose, is
-// op_corpus/reductions/nearmiss_block_partials.cu and stays unported.)
+// multi-core full reduction. The first kernel of the pair is block_partial_sums.cu.
 #include <cuda_runtime.h>
 
 __global__ void sum_partials_single_block(const float* __restrict__ partial, float* __restrict__ out, int n) {

@@ -104,10 +104,18 @@ def test_order_dependent_atomics_stay_unported(tmp_path, source, fragment):
         atomicAdd(out, sh[0]);""", "must be added once, by thread 0, but it is added by every thread"),
     # every lane adds the warp's share
     ("acc = warp_sum(acc); atomicAdd(out, acc);", "by lane 0 of each warp, but it is added by every thread"),
-    # the block's share stored as a per-block result: a grid-level two-pass reduction (not yet translated)
+    # the block's share stored as a per-block result, but one slot further: not one value per block at blockIdx.x
     ("""sh[threadIdx.x] = acc; __syncthreads();
         for (int s = blockDim.x / 2; s > 0; s >>= 1) { if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s]; __syncthreads(); }
-        if (threadIdx.x == 0) out[blockIdx.x] = sh[0];""", "a block's share of a grid-wide reduction used as a value"),
+        if (threadIdx.x == 0) out[blockIdx.x + 1] = sh[0];""", "only one value per block at [blockIdx.x]"),
+    # the block's share stored by every thread (after a shift-down shuffle only thread 0 holds it whole)
+    ("""acc = warp_sum(acc); if ((threadIdx.x & 31) == 0) sh[threadIdx.x >> 5] = acc; __syncthreads();
+        acc = threadIdx.x < blockDim.x / 32 ? sh[threadIdx.x] : 0.0f; acc = warp_sum(acc);
+        out[blockIdx.x] = acc;""", "must be stored once per block, by thread 0, but it is stored by every thread"),
+    # the block's share used in arithmetic: a value of a grid-dependent partition
+    ("""sh[threadIdx.x] = acc; __syncthreads();
+        for (int s = blockDim.x / 2; s > 0; s >>= 1) { if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s]; __syncthreads(); }
+        if (threadIdx.x == 0) out[blockIdx.x] = sh[0] * 2.0f;""", "a block's share of a grid-wide reduction used as a value"),
     # a max partial added
     ("atomicAdd(out, m);", "an atomic add of partial results accumulated with max"),
 ])

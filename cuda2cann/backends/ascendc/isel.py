@@ -169,6 +169,10 @@ class Selector:
                 if name not in self.inputs:
                     raise LowerError("C2C202", f"load of {name} with an index other than the output's (broadcast or gather)")
                 return self.inputs[name]
+            case Cast(x=x, type=dst) if x.dtype.name == "bool" and isinstance(x, Binary) and x.op in COMPARE:
+                # a comparison as a number (`c += x > t`): 1 or 0 selected in fp32 (A2 selects floats), then converted
+                one_or_zero = Select(x, Const(1.0, dtype("float32")), Const(0.0, dtype("float32")))
+                return self.cast(self.operand(one_or_zero), compute_type(dst))
             case Cast(x=x, type=dst):
                 return self.cast(self.operand(x), compute_type(dst))
             case Unary():

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type, compute_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
-from cuda2cann.frontend.cuda.domain import LiftedKernel
+from cuda2cann.frontend.cuda.domain import LiftedKernel, identity_of
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.nodes import (
@@ -43,6 +43,7 @@ IDENTITY_C = {Op.ADD: "0.0f", Op.MUL: "1.0f", Op.MAX: "-__builtin_inff()", Op.MI
 #: the element-wise op that folds a chunk into the accumulator
 COMBINE_API = {"ReduceSum": "Add", "Product": "Mul", "ReduceMax": "Max"}
 OUT_BATCH = 256  # row results gathered in UB before one copy out
+MAX_BLOCK_THREADS = 1024  # CUDA's largest block: the longest segment of a per-block share
 
 
 class RowTiling:
@@ -62,6 +63,17 @@ class RowTiling:
     @staticmethod
     def work_for(elems: int) -> int:
         return 2 * ((elems + 63) // 64) + 64  # ReduceMax keeps value and index per 256-byte repeat
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Rows made of strided segments: row r holds the elements [(j * grid + r) * block, + block) of [0, cols), the
+    per-block shares of a CUDA grid-strided loop (`block`, `grid`: tiling fields of the launch's blockDim.x, gridDim.x)."""
+
+    block: str
+    grid: str
+    #: the smallest element size of the streamed inputs: segments of block * itemsize bytes, 32-byte multiples or not
+    itemsize: int
 
 
 @dataclass
@@ -95,6 +107,8 @@ class RowReducePlan(RowTiling):
     red: Reduce | None = None
     #: int32 accumulation: folds with Add / Max / Min on int32 tiles, halved, then the scalar unit (exact)
     integer: bool = False
+    #: rows of strided segments instead of contiguous rows
+    segments: Segments | None = None
     layout: str = "row_reduce"
 
     @property
@@ -180,6 +194,18 @@ def finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str]
     raise LowerError("C2C213", "only + - * / max min of scalars may follow the reduction (computed on the scalar unit)")
 
 
+def _segment_member(red: Reduce, row: sx.Sym) -> tuple[Node, str, str] | None:
+    """`select((k / block) % grid == row, f, identity)`: (f, block, grid) when the reduction keeps the elements of the
+    row's segments only (a CUDA block's share of a grid-strided loop), else None."""
+    k = sx.sym(red.axis, 0, None)
+    match red.body:
+        case Select(cond=Binary(op=Op.EQ, a=Binary(op=Op.MOD, a=Binary(op=Op.DIV, a=IndexValue(index=kk), b=Param(name=block)),
+                                                    b=Param(name=grid)), b=IndexValue(index=rr)), a=f, b=Const(value=v)) \
+                if kk == k and rr == row and v == identity_of(red.op, red.body.dtype):
+            return f, block, grid
+    return None
+
+
 def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     op = lifted.operator
     if len(op.axes) != 1 or len(op.stores) != 1:
@@ -190,9 +216,13 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
         raise LowerError("C2C213", f"the reduction result is stored at {store.index}, not at the row index {row}")
     red = _single_reduce(store.value)
     k, cols = sx.sym(red.axis, 0, None), red.extent
+    member = _segment_member(red, row)
+    segmented_body = member[0] if member else None
+    if member and red.op in (Op.ARGMAX, Op.ARGMIN):
+        raise LowerError("C2C213", "an argmax or argmin over per-block segments")
     streamed, row_vectors, per_row = set(), set(), set()
-    for ld in loads(red.body):
-        if ld.index == sx.add(sx.mul(row, cols), k):
+    for ld in loads(segmented_body or red.body):
+        if (member and ld.index == k) or (ld.index == sx.add(sx.mul(row, cols), k) and not member):  # segments of the flat input
             streamed.add(ld.tensor)
         elif ld.index == k:
             row_vectors.add(ld.tensor)
@@ -212,6 +242,9 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     integer = not red.dtype.is_float and red.op not in (Op.ARGMAX, Op.ARGMIN)
     if integer and (red.dtype.name != "int32" or red.op not in INT_FOLD_API):
         raise LowerError("C2C213", f"a {red.dtype.name} {red.op.value} row reduction (int32 + max min are lowered)")
+    stored = red
+    if member:
+        red = Reduce(red.op, red.axis, red.extent, segmented_body, red.type)  # the segments' elements are the row
     body = int_reduced_tile(selector, red) if integer else reduced_tile(selector, red, positions=True)
     arg = red.op in (Op.ARGMAX, Op.ARGMIN)
     negate = red.op in (Op.MIN, Op.ARGMIN) and not integer
@@ -224,7 +257,12 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     chunk = min(MAX_CHUNK_ELEMS, ((soc.ub_usable - 8 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
     if chunk < ALIGN_ELEMS:
         raise LowerError("C2C211", "the row reduction's buffers do not fit the UB")
-    finish = finish_expr(store.value, red, "reduced", names)
+    segments = None
+    if member:
+        if chunk < MAX_BLOCK_THREADS:
+            raise LowerError("C2C211", f"a segment of up to {MAX_BLOCK_THREADS} elements (a CUDA block) does not fit the UB chunk")
+        segments = Segments(f"tiling_.{member[1]}", f"tiling_.{member[2]}", min(t.dtype.itemsize for t in inputs.values()))
+    finish = finish_expr(store.value, stored, "reduced", names)
     if negate and not arg:
         finish = finish.replace("reduced", "(-reduced)")
     plan = RowReducePlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
@@ -234,7 +272,10 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
                          INT_IDENTITY_C[red.op] if integer else IDENTITY_C.get(red.op, "-__builtin_inff()"),
                          "int32_t" if arg or integer else "float", store.tensor,
                          out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes), arg=arg,
-                         red=red, integer=integer)
+                         red=red, integer=integer, segments=segments)
+    if segments:
+        plan.notes.append("row r is the CUDA block r's share of a grid-strided loop: segments of blockDim.x elements, "
+                          "gridDim.x * blockDim.x apart, copied back to back (one DataCopyPad per batch of segments)")
     if negate:
         plan.notes.append("argmin computed as argmax(-x)" if arg else "min computed as -max(-x)")
     if arg:

@@ -43,6 +43,7 @@ from cuda2cann.frontend.cuda.cooperative_values import (
     WarpSlots,
     WarpSums,
 )
+from cuda2cann.frontend.cuda.domain import BLOCK_DIM_X, GRID_DIM_X, identity_of
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.library_collectives import Group, LibraryCollectives
 from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return
@@ -50,12 +51,13 @@ from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Binary, Param, Reduce, Select, walk
+from cuda2cann.ir.nodes import Binary, Const, IndexValue, Param, Reduce, Select, walk
 from cuda2cann.ir.ops import Op
 
 F32 = dtype("float32")
 SHUFFLES = {"__shfl_down_sync": "down", "__shfl_xor_sync": "xor"}
 TILE_SHUFFLES = {"shfl_down": "down", "shfl_xor": "xor"}
+BLOCK_ROW = sx.sym("gid.b", 0, None)  # blockIdx.x
 
 
 class CooperativeLifter(LibraryCollectives, Lifter):
@@ -141,8 +143,8 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         if isinstance(v, WarpReduced) and not self.passes_through(node):
             return self.whole_warp(v, node)
         if isinstance(v, BlockShare) and not self.passes_through(node):
-            raise self.fail("C2C101", "a block's share of a grid-wide reduction used as a value: only its atomicAdd by one "
-                            "thread per block is translated (grid-level two-pass reductions are not yet)", node)
+            raise self.fail("C2C101", "a block's share of a grid-wide reduction used as a value: only its store as "
+                            "`partial[blockIdx.x] = share` or its atomicAdd, by one thread per block, is translated", node)
         if isinstance(v, WarpSlots) and _parent(node).type != "conditional_expression":
             raise self.fail("C2C101", "per-warp slots read by every lane: lanes at or beyond the number of warps read slots no "
                             "warp wrote (guard the read: `lane < warps ? sh[lane] : identity`)", node)
@@ -189,9 +191,11 @@ class CooperativeLifter(LibraryCollectives, Lifter):
             return self.select(cond, a, b)
         slots, other, cond = (a, b, cond) if isinstance(a, WarpSlots) else (b, a, negate(cond))
         identity = IDENTITY.get(slots.partial.op)
-        if not (isinstance(other, (Val, Idx)) and constant(as_node(other)) == identity):
+        # max and min may also fill with the accumulators' start value: every partial has folded it in already
+        neutral = {identity, *((constant(slots.partial.init),) if slots.partial.op in (Op.MAX, Op.MIN) else ())}
+        if not (isinstance(other, (Val, Idx)) and constant(as_node(other)) in neutral - {None}):
             raise self.fail("C2C101", "lanes without a warp's slot must take the reduction's identity (0 for a sum, "
-                            "-INFINITY for max, INFINITY for min)", node)
+                            "-INFINITY for max, INFINITY for min) or, for max and min, the accumulators' start value", node)
         if cond.index is None or cond.index[0] is not Op.LT or cond.index[1] not in (TID, LANE) \
                 or not self.is_warp_count(cond.index[2]):
             raise self.fail("C2C101", "per-warp slots must be read under `lane < warps` or `threadIdx.x < warps` with "
@@ -229,9 +233,12 @@ class CooperativeLifter(LibraryCollectives, Lifter):
                                 "combination or a reduced value", node)
         if isinstance(value, WarpReduced) and left.type != "identifier":  # a store to global memory: the whole row
             value = self.whole_warp(value, node)
+        if isinstance(value, BlockShare) and left.type == "subscript_expression":
+            ptr, index = self.pointer_and_index(left, state)
+            return self.store_block_partial(ptr, index, value, state, node)
         if isinstance(value, BlockShare) and left.type != "identifier":
-            raise self.fail("C2C101", "a block's share of a grid-wide reduction used as a value: only its atomicAdd by one "
-                            "thread per block is translated (grid-level two-pass reductions are not yet)", node)
+            raise self.fail("C2C101", f"a block's share of a grid-wide reduction stored through {text(left)!r}: only "
+                            "`partial[blockIdx.x] = share` or its atomicAdd by one thread per block is translated", node)
         if left.type == "identifier":
             old = state.env.get(text(left))
             if isinstance(old, Shared) and old.scalar:  # `if (threadIdx.x == 0) s_total = total;`
@@ -269,6 +276,30 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         total = self.total(partial, node)
         self.grid_axes.append((partial.axis, partial.extent))
         self.stores.append(RawStore(ptr.tensor, ptr.offset, Val(as_node(total, ptr.elem)), state.conds, self.line(node), op))
+
+    def store_block_partial(self, ptr, index: sx.Expr, share: BlockShare, state: ThreadState, node: TSNode) -> None:
+        """`if (threadIdx.x == 0) partial[blockIdx.x] = share`: the first kernel of a grid-level two-pass reduction.
+
+        Block b's share of a grid-strided loop covers the elements k < n whose segment k / blockDim.x is b modulo
+        gridDim.x. The values depend on the launch the host chose, so the port takes the CUDA launch's gridDim.x and
+        blockDim.x as parameters and reduces over exactly those elements."""
+        partial = share.partial
+        if index != BLOCK_ROW:
+            raise self.fail("C2C101", f"a block's share of a grid-wide reduction stored at [{index}]: only one value per "
+                            "block at [blockIdx.x] is translated", node)
+        writers = _restriction(state.conds, self.block_requirements)
+        if writers != THREAD0:
+            raise self.fail("C2C101", f"a block's share must be stored once per block, by {THREAD0}, but it is stored by "
+                            f"{writers}", node)
+        if partial.online_max:
+            raise self.fail("C2C101", "per-block shares of an online-softmax sum (rescaled pairs across blocks) are not lifted",
+                            node)
+        i64 = dtype("int64")
+        segment = Binary(Op.DIV, IndexValue(sx.sym(partial.axis, 0, None), i64), Param(BLOCK_DIM_X, i64))
+        member = Binary(Op.EQ, Binary(Op.MOD, segment, Param(GRID_DIM_X, i64)), IndexValue(BLOCK_ROW, i64))
+        identity = Const(identity_of(partial.op, partial.body.dtype), partial.body.dtype)
+        total = self.total(replace(partial, body=Select(member, partial.body, identity)), node)
+        self.stores.append(RawStore(ptr.tensor, index, Val(as_node(total, ptr.elem)), state.conds, self.line(node)))
 
     def store_per_warp(self, shared: Shared, value: WarpReduced, state: ThreadState, node: TSNode) -> None:
         """`if (lane == 0) sh[warp] = v` after a shuffle: one combination per warp, the first level of two."""

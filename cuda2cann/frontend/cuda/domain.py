@@ -26,6 +26,7 @@ from cuda2cann.ir.nodes import (
     Load,
     Node,
     Operator,
+    Param,
     Reduce,
     ScalarParam,
     Select,
@@ -44,6 +45,9 @@ F32 = dtype("float32")
 
 #: synthetic parameters of kernels without a bounds guard: the number of threads the CUDA launch starts per dimension
 LAUNCH_EXTENT_PREFIX = "c2c_threads_"
+#: synthetic parameters of kernels whose results depend on the launch shape (per-block partial results): the CUDA
+#: launch's gridDim.x and blockDim.x
+GRID_DIM_X, BLOCK_DIM_X = "c2c_grid_dim_x", "c2c_block_dim_x"
 THREAD_PREFIXES = ("threadIdx.", "blockIdx.", "blockDim.", "gridDim.", "nthreads.")
 AXIS_ORDER = ("gid.z", "gid.y", "gid.x")
 
@@ -65,6 +69,11 @@ class LiftedKernel:
     reduced_axes: tuple[Axis, ...] = ()
     #: parts lifted to an equal formula with other rounding ("welford": running mean and m2 as sums)
     reformulated: frozenset[str] = frozenset()
+
+
+def is_launch_param(name: str) -> bool:
+    """A parameter the port takes from the CUDA launch configuration rather than from the kernel's arguments."""
+    return name.startswith(LAUNCH_EXTENT_PREFIX) or name in (GRID_DIM_X, BLOCK_DIM_X)
 
 
 def _is_axis_symbol(s: sx.Sym) -> bool:
@@ -184,7 +193,9 @@ def build_operator(lifter: Lifter, name: str, file: str, line_map) -> LiftedKern
         bounds, preds = _split_guards(st, axes_vars)
         bounds.update({lane: sx.const(width) for lane, width in lane_widths.items()})
         for v in axes_vars:
-            if v not in bounds and v.name.startswith("gid."):
+            if v not in bounds and v.name == "gid.b":  # one result per block, unguarded: every block of the launch writes
+                bounds[v] = sx.sym(GRID_DIM_X, 0, None)
+            elif v not in bounds and v.name.startswith("gid."):
                 # no guard: every launched thread writes, so the domain is the launch itself; the port takes the
                 # thread count as an explicit parameter (gridDim * blockDim of the CUDA launch)
                 bounds[v] = sx.sym(LAUNCH_EXTENT_PREFIX + v.name[-1], 0, None)
@@ -222,7 +233,8 @@ def _lifted(lifter: Lifter, name: str, line_map, axes: tuple[Axis, ...], out_sto
     written = {s.tensor for s in out_stores}
     read = {ld.tensor for s in out_stores for ld in (*loads(s.value), *gathers(s.value))}
     params = []
-    launch_extents = sorted({s.name for e in extents.values() for s in sx.free_symbols(e) if s.name.startswith(LAUNCH_EXTENT_PREFIX)})
+    launch_extents = {s.name for e in extents.values() for s in sx.free_symbols(e) if is_launch_param(s.name)}
+    launch_extents |= {n.name for s in out_stores for n in walk(s.value) if isinstance(n, Param) and is_launch_param(n.name)}
     for p in lifter.kernel.params:
         if p.name in lifter.scalars:
             params.append(ScalarParam(p.name, lifter.scalars[p.name]))
@@ -234,7 +246,8 @@ def _lifted(lifter: Lifter, name: str, line_map, axes: tuple[Axis, ...], out_sto
                 base = lifter.types.get(p.type.base, p.type.base)
                 dt = dtype(VECTOR_TYPES.get(base, (ELEMENT_TYPES.get(base, "float32"),))[0])
             params.append(TensorParam(p.name, dt, role))
-    params += [ScalarParam(name, dtype("int64")) for name in launch_extents]
+    launch_order = {GRID_DIM_X: 0, BLOCK_DIM_X: 1}  # as in <<<grid, block>>>
+    params += [ScalarParam(name, dtype("int64")) for name in sorted(launch_extents, key=lambda n: (launch_order.get(n, 2), n))]
     first, last = line_map(lifter.line(lifter.kernel.node)), line_map(lifter.kernel.node.end_point[0] + 1)
     reduces = any(isinstance(n, Reduce) for s in out_stores for n in walk(s.value))
     op_class = ("row" if len(axes) > 1 else "reduction") if reduces else "pointwise"
@@ -243,10 +256,11 @@ def _lifted(lifter: Lifter, name: str, line_map, axes: tuple[Axis, ...], out_sto
     return LiftedKernel(op, origin, dict(lifter.block_requirements))
 
 
-def _identity(op: Op, dt) -> float | int:
-    """The value that leaves an accumulation unchanged: 0, or the lowest / highest value of the type."""
-    if op is Op.ADD:
-        return 0.0 if dt.is_float else 0
+def identity_of(op: Op, dt) -> float | int:
+    """The value that leaves an accumulation unchanged: 0, 1, or the lowest / highest value of the type."""
+    if op in (Op.ADD, Op.MUL):
+        value = 0 if op is Op.ADD else 1
+        return float(value) if dt.is_float else value
     if dt.is_float:
         return float("-inf") if op is Op.MAX else float("inf")
     info = np.iinfo(dt.storage)
@@ -280,7 +294,7 @@ def _build_accumulation(lifter: Lifter, name: str, line_map) -> LiftedKernel:
         cond = preds[0].node
         for p in preds[1:]:
             cond = Binary(Op.AND, cond, p.node)
-        value = Select(_rename(cond, renames, st.line), value, Const(_identity(op, acc), acc))
+        value = Select(_rename(cond, renames, st.line), value, Const(identity_of(op, acc), acc))
     for v in reversed(red_vars):
         value = Reduce(op, renames[v].name, sx.substitute(bounds[v], renames), value, acc)
     index = sx.substitute(st.index, renames)

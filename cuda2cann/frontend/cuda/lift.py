@@ -678,6 +678,9 @@ class Lifter:
             return Vec(tuple(Val(as_node(v, elem)) for v in values))
         if name in self.functions:
             return self.inline(self.functions[name], values, node, state)
+        if name in ("__threadfence", "__threadfence_system"):
+            raise self.fail("C2C101", f"{name} publishes this block's global writes to other blocks of the same launch: "
+                            "blocks that communicate within one kernel (e.g. a last-block reduction) are not translated", node)
         raise self.fail("C2C108", f"call of unknown function {name!r}", node)
 
     def atomic(self, name: str, args: list[TSNode], node: TSNode, state: ThreadState) -> Value:

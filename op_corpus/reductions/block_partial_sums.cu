@@ -1,6 +1,7 @@
-// NEAR-MISS (must stay unported): the first kernel of a grid-level two-pass sum. Each block writes its share of a
-// grid-strided sum to partial[blockIdx.x]; the values depend on the grid size the host chose, and the sum is only
-// complete after a second kernel. cuda2cann reports it instead of translating a per-block result.
+// The first kernel of a grid-level two-pass sum: each block reduces its share of a grid-strided loop and thread 0
+// writes it to partial[blockIdx.x]. Block b's share is the segments [(j * gridDim.x + b) * blockDim.x, + blockDim.x)
+// of x, so the values depend on the launch the host chose: the port takes gridDim.x and blockDim.x as parameters.
+// The second kernel of the pair is sum_partials_single_block.cu.
 #include <cuda_runtime.h>
 
 __global__ void block_partial_sums(const float* __restrict__ x, float* __restrict__ partial, int n) {
