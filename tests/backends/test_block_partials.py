@@ -58,7 +58,29 @@ KERNELS = {
           if (threadIdx.x == 0) counts[blockIdx.x] = sh[0];
         }
         void launch(const __half* x, int* counts, int n) { block_counts<<<32, 128>>>(x, counts, n); }""",
+    # one element per thread (no grid-stride loop), the CUDA samples' first pass: block b reduces [b * B, + B) ∩ [0, n)
+    "block_max_once": """
+        __global__ void block_max_once(const float* x, float* partial, int n) {
+          __shared__ float sh[256];
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          sh[threadIdx.x] = i < n ? fabsf(x[i]) : -INFINITY;
+          __syncthreads();""" + TREE.format(combine="= fmaxf(sh[threadIdx.x], sh[threadIdx.x + s])") + """
+          if (threadIdx.x == 0) partial[blockIdx.x] = sh[0];
+        }
+        void launch(const float* x, float* partial, int n) { block_max_once<<<(n + 255) / 256, 256>>>(x, partial, n); }""",
+    # the same elements added atomically by thread 0 of each block: a full sum over every k < n
+    "sum_once_atomic": """
+        __global__ void sum_once_atomic(const float* x, float* out, int n) {
+          __shared__ float sh[128];
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          sh[threadIdx.x] = (i < n) ? x[i] * 2.0f : 0.0f;
+          __syncthreads();""" + TREE.format(combine="+= sh[threadIdx.x + s]") + """
+          if (threadIdx.x == 0) atomicAdd(out, sh[0]);
+        }
+        void launch(const float* x, float* out, int n) { sum_once_atomic<<<(n + 127) / 128, 128>>>(x, out, n); }""",
 }
+
+PER_BLOCK = ["block_sums", "narrow_block_min", "block_counts", "block_max_once"]
 
 
 def translate(tmp_path: Path, name: str, **kw):
@@ -75,13 +97,39 @@ def test_a_block_share_stored_per_block_reduces_the_blocks_segments(tmp_path):
     assert [p.name for p in op.params][-2:] == ["c2c_grid_dim_x", "c2c_block_dim_x"]
 
 
+def test_one_element_per_thread_is_a_block_of_contiguous_elements(tmp_path):
+    k = lift_text(tmp_path, KERNELS["block_max_once"])
+    assert format_node(k.lifted.operator.stores[0].value) == (
+        "reduce_max(k1 < n: select(eq(div(index(k1):int64, %c2c_block_dim_x), index(i0):int64), abs(x[k1]), -inf))")
+
+
 @pytest.mark.parametrize("name", list(KERNELS))
 def test_per_block_partials_are_equivalent(tmp_path, name):
     record = translate(tmp_path, name, validate=True, options=ValidateOptions(cases=4, seed=11, devices=False))
     assert record.status == "translated" and record.op_class == "reduction", record.findings
     assert record.validation == "equivalent", record.validation_message
     spec = load_spec(next(Path(record.output).glob("*.c2c.toml")))
-    assert [e.text for e in spec.cuda.grid] == ["c2c_grid_dim_x"] and [e.text for e in spec.cuda.block] == ["c2c_block_dim_x"]
+    if name in PER_BLOCK:
+        assert [e.text for e in spec.cuda.grid] == ["c2c_grid_dim_x"] and [e.text for e in spec.cuda.block] == ["c2c_block_dim_x"]
+    else:  # a full sum: the launch covers the n elements, one per thread
+        assert [e.text for e in spec.cuda.grid] == ["ceil_div(max(n, 1), 128)"]
+
+
+@pytest.mark.parametrize(("store", "fragment"), [
+    ("sh[threadIdx.x] = x[i];", "must be read under a bounds guard"),
+    ("sh[threadIdx.x] = i < n ? x[i] : 0.0f;", "must contribute the max reduction's identity (-inf), not 0.0"),
+    ("sh[threadIdx.x] = i < n ? x[threadIdx.x] : -INFINITY;", "depends on the thread other than through i"),
+])
+def test_one_element_per_thread_near_misses(tmp_path, store, fragment):
+    k = lift_text(tmp_path, """
+        __global__ void k(const float* x, float* partial, int n) {
+          __shared__ float sh[256];
+          int i = blockIdx.x * blockDim.x + threadIdx.x;
+          """ + store + """
+          __syncthreads();""" + TREE.format(combine="= fmaxf(sh[threadIdx.x], sh[threadIdx.x + s])") + """
+          if (threadIdx.x == 0) partial[blockIdx.x] = sh[0];
+        }""")
+    assert k.lifted is None and k.code == "C2C101" and fragment in k.message, k.message
 
 
 def test_the_block_size_of_the_launch_site_is_the_one_validated(tmp_path):
@@ -99,6 +147,8 @@ def test_the_block_size_of_the_launch_site_is_the_one_validated(tmp_path):
     # a narrow segment batch treated as contiguous in UB
     ("narrow_block_min", "% 32 == 0 ? CHUNK_ELEMS / static_cast<uint32_t>(block) : 1;",
      "% 32 == 0 ? CHUNK_ELEMS / static_cast<uint32_t>(block) : 2;"),
+    # one element per thread: a block reading its neighbour's segment too
+    ("block_max_once", "full = full > 1 ? 1 : full;", "full = full > 2 ? 2 : full;"),
 ])
 def test_planted_segment_bugs_are_mismatches(tmp_path, name, old, new):
     record = translate(tmp_path, name)
@@ -106,7 +156,7 @@ def test_planted_segment_bugs_are_mismatches(tmp_path, name, old, new):
 
 
 @pytest.mark.skipif(cann_root() is None, reason="set CUDA2CANN_CANN_ROOT to a CANN toolkit to check against the real headers")
-@pytest.mark.parametrize("name", list(KERNELS))
+@pytest.mark.parametrize("name", PER_BLOCK)
 def test_per_block_partials_compile_with_the_real_headers(tmp_path, name):
     record = translate(tmp_path, name)
     assert syntax_check(Path(record.output) / f"{name}.cpp", cann_root()) == []

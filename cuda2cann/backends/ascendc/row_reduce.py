@@ -71,7 +71,8 @@ class Segments:
     per-block shares of a CUDA grid-strided loop (`block`, `grid`: tiling fields of the launch's blockDim.x, gridDim.x)."""
 
     block: str
-    grid: str
+    #: None: one segment per row (one element per CUDA thread, no grid-stride loop)
+    grid: str | None
     #: the smallest element size of the streamed inputs: segments of block * itemsize bytes, 32-byte multiples or not
     itemsize: int
 
@@ -194,15 +195,20 @@ def finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str]
     raise LowerError("C2C213", "only + - * / max min of scalars may follow the reduction (computed on the scalar unit)")
 
 
-def _segment_member(red: Reduce, row: sx.Sym) -> tuple[Node, str, str] | None:
+def _segment_member(red: Reduce, row: sx.Sym) -> tuple[Node, str, str | None] | None:
     """`select((k / block) % grid == row, f, identity)`: (f, block, grid) when the reduction keeps the elements of the
-    row's segments only (a CUDA block's share of a grid-strided loop), else None."""
+    row's segments only (a CUDA block's share of a grid-strided loop); `select(k / block == row, ...)`: (f, block, None),
+    one segment per row (a block's elements, one per thread). Else None."""
     k = sx.sym(red.axis, 0, None)
     match red.body:
-        case Select(cond=Binary(op=Op.EQ, a=Binary(op=Op.MOD, a=Binary(op=Op.DIV, a=IndexValue(index=kk), b=Param(name=block)),
-                                                    b=Param(name=grid)), b=IndexValue(index=rr)), a=f, b=Const(value=v)) \
-                if kk == k and rr == row and v == identity_of(red.op, red.body.dtype):
-            return f, block, grid
+        case Select(cond=Binary(op=Op.EQ, a=segment, b=IndexValue(index=rr)), a=f, b=Const(value=v)) \
+                if rr == row and v == identity_of(red.op, red.body.dtype):
+            grid = None
+            if isinstance(segment, Binary) and segment.op is Op.MOD and isinstance(segment.b, Param):
+                segment, grid = segment.a, segment.b.name
+            match segment:
+                case Binary(op=Op.DIV, a=IndexValue(index=kk), b=Param(name=block)) if kk == k:
+                    return f, block, grid
     return None
 
 
@@ -261,7 +267,7 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
     if member:
         if chunk < MAX_BLOCK_THREADS:
             raise LowerError("C2C211", f"a segment of up to {MAX_BLOCK_THREADS} elements (a CUDA block) does not fit the UB chunk")
-        segments = Segments(f"tiling_.{member[1]}", f"tiling_.{member[2]}", min(t.dtype.itemsize for t in inputs.values()))
+        segments = Segments(f"tiling_.{member[1]}", member[2] and f"tiling_.{member[2]}", min(t.dtype.itemsize for t in inputs.values()))
     finish = finish_expr(store.value, stored, "reduced", names)
     if negate and not arg:
         finish = finish.replace("reduced", "(-reduced)")
@@ -273,9 +279,12 @@ def plan_row_reduce(lifted: LiftedKernel, soc: SocProfile) -> RowReducePlan:
                          "int32_t" if arg or integer else "float", store.tensor,
                          out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes), arg=arg,
                          red=red, integer=integer, segments=segments)
-    if segments:
+    if segments and segments.grid:
         plan.notes.append("row r is the CUDA block r's share of a grid-strided loop: segments of blockDim.x elements, "
                           "gridDim.x * blockDim.x apart, copied back to back (one DataCopyPad per batch of segments)")
+    elif segments:
+        plan.notes.append("row r is the CUDA block r's elements, one per thread: [r * blockDim.x, + blockDim.x) clipped to "
+                          "the guard")
     if negate:
         plan.notes.append("argmin computed as argmax(-x)" if arg else "min computed as -max(-x)")
     if arg:

@@ -28,6 +28,7 @@ from cuda2cann.frontend.cuda.cooperative_values import (
     ALL,
     COOPERATIVE,
     GRID_START,
+    GRID_WIDE,
     LANE,
     LANE0,
     MAY_WRITE,
@@ -51,8 +52,9 @@ from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Binary, Const, IndexValue, Param, Reduce, Select, walk
+from cuda2cann.ir.nodes import Binary, Cast, Const, Gather, IndexValue, Load, Param, Reduce, Select, substitute_indices, walk
 from cuda2cann.ir.ops import Op
+from cuda2cann.ir.printer import format_node
 
 F32 = dtype("float32")
 SHUFFLES = {"__shfl_down_sync": "down", "__shfl_xor_sync": "xor"}
@@ -170,7 +172,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         if self.block_requirements.get("x", WARP) != WARP:
             raise self.fail("C2C101", f"a warp shuffle result used as the row's reduction in a block of "
                             f"{self.block_requirements['x']} threads (combine the warps through shared memory)", node)
-        if v.partial.lanes == "grid":
+        if v.partial.lanes in GRID_WIDE:
             raise self.fail("C2C101", "a warp's share of a grid-wide reduction used as a value: only its atomicAdd by lane 0 "
                             "of each warp is translated", node)
         self.block_requirements["x"] = WARP
@@ -229,6 +231,9 @@ class CooperativeLifter(LibraryCollectives, Lifter):
                 if isinstance(value, (Val, Idx)) and isinstance(index, Idx) and index.e == sx.const(0):
                     state.env[shared.name] = replace(shared, reduced=self.publish(value, state, node))
                     return
+                if isinstance(value, Val) and isinstance(index, Idx) and index.e == TID:  # one element per thread
+                    state.env[shared.name] = Shared(shared.name, lane_value=value, lane_store=node)
+                    return
                 raise self.fail("C2C101", f"store {text(left)!r} to shared memory is not a lane's partial, a warp's "
                                 "combination or a reduced value", node)
         if isinstance(value, WarpReduced) and left.type != "identifier":  # a store to global memory: the whole row
@@ -265,7 +270,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
                 raise self.fail("C2C101", f"atomic accumulation of a {type(value).__name__} value", node)
             return super().accumulate(ptr, op, value, state, node)
         partial = value if isinstance(value, Partial) else value.partial
-        if partial.lanes != "grid":
+        if partial.lanes not in GRID_WIDE:
             raise self.fail("C2C101", "atomic accumulation of a block- or warp-strided partial (each block would add its row)",
                             node)
         if partial.op is not op:
@@ -274,7 +279,8 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         if writers != need:
             raise self.fail("C2C101", f"each share of the reduction must be added once, by {need}, but it is added by {writers}", node)
         total = self.total(partial, node)
-        self.grid_axes.append((partial.axis, partial.extent))
+        # the launch covers grid-strided partials with any grid, one element per thread with one thread per element
+        self.grid_axes.append((partial.axis, partial.extent, "it" if partial.lanes == "grid" else "gid.x"))
         self.stores.append(RawStore(ptr.tensor, ptr.offset, Val(as_node(total, ptr.elem)), state.conds, self.line(node), op))
 
     def store_block_partial(self, ptr, index: sx.Expr, share: BlockShare, state: ThreadState, node: TSNode) -> None:
@@ -296,7 +302,9 @@ class CooperativeLifter(LibraryCollectives, Lifter):
                             node)
         i64 = dtype("int64")
         segment = Binary(Op.DIV, IndexValue(sx.sym(partial.axis, 0, None), i64), Param(BLOCK_DIM_X, i64))
-        member = Binary(Op.EQ, Binary(Op.MOD, segment, Param(GRID_DIM_X, i64)), IndexValue(BLOCK_ROW, i64))
+        if partial.lanes == "grid":  # a grid-strided loop wraps around the grid
+            segment = Binary(Op.MOD, segment, Param(GRID_DIM_X, i64))
+        member = Binary(Op.EQ, segment, IndexValue(BLOCK_ROW, i64))
         identity = Const(identity_of(partial.op, partial.body.dtype), partial.body.dtype)
         total = self.total(replace(partial, body=Select(member, partial.body, identity)), node)
         self.stores.append(RawStore(ptr.tensor, index, Val(as_node(total, ptr.elem)), state.conds, self.line(node)))
@@ -498,11 +506,36 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         update = update.named_children[0] if update.type == "expression_statement" else update
         op, target = self.tree_update(update, s, sub)
         shared = state.env.get(target)
+        if op is not None and isinstance(shared, Shared) and shared.lane_value is not None:
+            shared = Shared(target, partial=self.lane_elements(shared.lane_value, op, shared.lane_store))
         if op is None or not isinstance(shared, Shared) or shared.partial is None:
             raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials", update)
-        if shared.partial.op is not op or (shared.partial.lanes in ("block", "grid")) != whole_block:
+        if shared.partial.op is not op or (shared.partial.lanes in ("block", *GRID_WIDE)) != whole_block:
             raise self.fail("C2C101", "the tree combines with another op or over other lanes than the partials", update)
         state.env[target] = Shared(target, reduced=self.finish(shared.partial, update))
+
+    def lane_elements(self, value: Val, op: Op, node: TSNode) -> Partial:
+        """`sh[tid] = i < n ? f(i) : identity` with i = blockIdx.x * blockDim.x + threadIdx.x, then a tree: every thread
+        of the grid contributes the one element k = i (k < n) and block b combines the k with k / blockDim.x == b."""
+        self.axis_counter += 1
+        k = sx.sym(f"k{self.axis_counter}", 0, None)
+        body = substitute_indices(value.node, {TID: sx.sub(k, sx.mul(BLOCK_ROW, sx.sym("blockDim.x", 1, None)))})
+        identity = identity_of(op, body.dtype)
+        guard = body.cond if isinstance(body, Select) else None
+        bound = _index_bound(guard, k) if isinstance(guard, Binary) else None
+        if bound is None:
+            raise self.fail("C2C101", "one element per thread must be read under a bounds guard, `sh[tid] = i < n ? f(i) : "
+                            "identity` with i = blockIdx.x * blockDim.x + threadIdx.x", node)
+        if constant(body.b) != identity:
+            raise self.fail("C2C101", f"threads past the bound must contribute the {op.value} reduction's identity "
+                            f"({identity}), not {format_node(body.b)}", node)
+        element = body.a
+        stray = {s.name for n in walk(element) for e in _indices(n) for s in sx.free_symbols(e)} & {
+            "gid.b", "threadIdx.x", "blockDim.x", "gridDim.x"}
+        if stray or k in sx.free_symbols(bound):
+            raise self.fail("C2C101", "a thread's element depends on the thread other than through i = blockIdx.x * "
+                            "blockDim.x + threadIdx.x", node)
+        return Partial(op, k.name, bound, element, Const(identity, element.dtype), "grid-once")
 
     def tree_update(self, update: TSNode, s: sx.Expr, sub: ThreadState) -> tuple[Op | None, str]:
         """Evaluate one tree step with markers for sh[tid] and sh[tid + s]: (op, sh) when it combines exactly those two."""
@@ -596,7 +629,7 @@ class CooperativeLifter(LibraryCollectives, Lifter):
     def finish(self, p: Partial, node: TSNode) -> Val | BlockShare:
         """All lanes' partials combined: reduce over the whole axis, then with the initial value. Partials strided over
         the whole grid combine within the block only: a block's share."""
-        return BlockShare(p) if p.lanes == "grid" else self.total(p, node)
+        return BlockShare(p) if p.lanes in GRID_WIDE else self.total(p, node)
 
     def total(self, p: Partial, node: TSNode, max_total: Val | None = None) -> Val:
         if p.online_max:
@@ -666,6 +699,26 @@ def _pair_terms(terms: list, own: dict, other: dict, m: str, s: str, new_max) ->
             if rescaled_by(t, old_max, new_max) == total:
                 got.add(total)
     return got == set(want)
+
+
+def _index_of(node) -> sx.Expr | None:
+    """The index expression of an integer index value, through integer casts."""
+    while isinstance(node, Cast) and not node.dtype.is_float:
+        node = node.x
+    return node.index if isinstance(node, IndexValue) else None
+
+
+def _index_bound(cond: Binary, k: sx.Sym) -> sx.Expr | None:
+    """n of a guard `k < n`."""
+    if cond.op is Op.LT and _index_of(cond.a) == k:
+        return _index_of(cond.b)
+    return None
+
+
+def _indices(node) -> tuple[sx.Expr, ...]:
+    if isinstance(node, (Load, IndexValue)):
+        return (node.index,)
+    return (node.base,) if isinstance(node, Gather) else ()
 
 
 def _parent(node: TSNode) -> TSNode:

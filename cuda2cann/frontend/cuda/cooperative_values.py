@@ -26,9 +26,14 @@ class Partial:
     extent: sx.Expr
     body: object  # ir Node
     init: object  # ir Node
-    lanes: str  # "block" (strided by blockDim.x), "warp" (by 32) or "grid" (by all threads of the grid)
+    #: "block" (strided by blockDim.x), "warp" (by 32), "grid" (by all threads of the grid) or "grid-once" (one element
+    #: per thread of the grid: `sh[tid] = i < n ? f(i) : identity` with i = blockIdx.x * blockDim.x + threadIdx.x)
+    lanes: str
     #: an online-softmax sum: the name of the running maximum whose total replaces online_placeholder(name) in body
     online_max: str = ""
+
+
+GRID_WIDE = ("grid", "grid-once")  # partials spread over the whole grid: each block combines a share of them
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class Shared:
     reduced: Value | None = None
     per_warp: Partial | None = None
     scalar: bool = False
+    #: each thread's one element (`sh[tid] = v`), a partial once a tree gives its op
+    lane_value: Value | None = None
+    lane_store: object = None  # the syntax node of that store, for findings
 
 
 @dataclass(frozen=True)

@@ -304,9 +304,9 @@ def _build_accumulation(lifter: Lifter, name: str, line_map) -> LiftedKernel:
     store = Store(st.tensor, index, Binary(op, Load(st.tensor, index, elem), total), Span(*line_map(st.line)))
     lifted = _lifted(lifter, name, line_map, axes, [store], dict(bounds), {renames[v].name: v.name for v in used})
     lifted.reduced_axes = tuple(Axis(renames[v].name, sx.substitute(bounds[v], renames)) for v in red_vars)
-    for axis, extent in lifter.grid_axes:  # grid-strided partials reduced inside the value: the launch covers them
+    for axis, extent, origin in lifter.grid_axes:  # grid-wide partials reduced inside the value: the launch covers them
         lifted.reduced_axes += (Axis(f"grid_{axis}", extent),)
-        lifted.axis_origin[f"grid_{axis}"] = "it"
+        lifted.axis_origin[f"grid_{axis}"] = origin
     return lifted
 
 

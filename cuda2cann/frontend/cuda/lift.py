@@ -169,7 +169,8 @@ class Lifter:
         self.scalars: dict[str, DType] = {}
         self.block_requirements: dict[str, int] = {}
         #: grid-strided loops whose partials were reduced whole (by atomics): the CUDA launch spreads over them
-        self.grid_axes: list[tuple[str, sx.Expr]] = []
+        #: grid-wide partials an atomic accumulation reduces: (axis, extent, origin: "it" grid-strided, "gid.x" one per thread)
+        self.grid_axes: list[tuple[str, sx.Expr, str]] = []
         #: per-thread storing loops: one axis per extent, shared by loops over the same range
         self.map_axes: dict[sx.Expr, sx.Sym] = {}
         #: computations lifted to an equal formula with other rounding (e.g. Welford's running mean as sum / n)
