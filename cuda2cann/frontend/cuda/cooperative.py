@@ -24,6 +24,7 @@ from cuda2cann.frontend.cuda.accumulation import (
     replace_node,
     rescaled_by,
 )
+from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs
 from cuda2cann.frontend.cuda.cooperative_values import (
     ALL,
     COOPERATIVE,
@@ -62,7 +63,7 @@ TILE_SHUFFLES = {"shfl_down": "down", "shfl_xor": "xor"}
 BLOCK_ROW = sx.sym("gid.b", 0, None)  # blockIdx.x
 
 
-class CooperativeLifter(LibraryCollectives, Lifter):
+class CooperativeLifter(ArgPairs, LibraryCollectives, Lifter):
     """The Lifter with shared memory, barriers and shuffles understood as parts of a row reduction."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -82,6 +83,8 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         #: during a pair-combine step: variable -> marker of the partner lane's value, and the shuffle kinds seen
         self.shuffle_reads: dict[str, Val] = {}
         self.shuffle_kinds: set[str] = set()
+        #: during a (value, position) tree step: shared array -> the variable holding its own lane's current element
+        self.pair_arrays: dict[str, str] = {}
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -121,6 +124,8 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         if not isinstance(shared, Shared):
             return super().e_subscript(node, state)
         index = self.expr(node.child_by_field_name("indices").named_children[0], state)
+        if shared.name in self.pair_arrays and isinstance(index, Idx) and index.e == TID:
+            return state.env[self.pair_arrays[shared.name]]
         if self.tree_reads and isinstance(index, Idx) and (shared.name, index.e) in self.tree_reads:
             return self.tree_reads[(shared.name, index.e)]
         if shared.reduced is not None and isinstance(index, Idx) and index.e == sx.const(0):
@@ -221,6 +226,9 @@ class CooperativeLifter(LibraryCollectives, Lifter):
             shared = state.env.get(text(base)) if base.type == "identifier" else None
             if isinstance(shared, Shared):
                 index = self.expr(left.child_by_field_name("indices").named_children[0], state)
+                if shared.name in self.pair_arrays and isinstance(index, Idx) and index.e == TID:
+                    state.env[self.pair_arrays[shared.name]] = value  # a (value, position) tree step writes its own lane
+                    return
                 if isinstance(value, Partial) and isinstance(index, Idx) and index.e == TID:
                     state.env[shared.name] = Shared(shared.name, partial=value)
                     return
@@ -429,13 +437,16 @@ class CooperativeLifter(LibraryCollectives, Lifter):
             raise self.fail("C2C101", "a store of a running accumulation depends on the order the lanes visit the row", body)
         self.stores.extend(real_stores)
         found = accumulations(changed, probe.env, markers)
-        for name in changed:
+        for name in sorted(changed, key=lambda n: n in found and bool(found[n].arg_of)):  # positions after their values
             if name not in found:
                 raise self.fail("C2C101", f"{name} is updated in the strided loop in a way that is not an associative accumulation",
                                 body)
             acc = found[name]
             self.axis_counter += 1
             k = sx.sym(f"k{self.axis_counter}", 0, None)
+            if acc.arg_of:
+                state.env[name] = self.arg_partial(name, acc, axis, k, extent, sub, state, lanes, body)
+                continue
             state.env[name] = Partial(acc.op, k.name, extent, rename_axes(acc.body, {axis: k}, 0),
                                       as_node(sub.env[name], acc.body.dtype), lanes, acc.online_max)
         state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var})
@@ -459,6 +470,8 @@ class CooperativeLifter(LibraryCollectives, Lifter):
         """The online-softmax combine of (max, sum) pairs across a warp: m' = max(m, m2), s' = s * exp(m - m') +
         s2 * exp(m2 - m') with m2, s2 shuffled from the partner lane. Checked by evaluating one step with markers."""
         pairs = [(n, p) for n, p in state.env.items() if isinstance(p, Partial) and p.online_max]
+        if not pairs and self.arg_shuffle(var, body, sub, state):
+            return None
         if len(pairs) != 1:
             raise self.fail("C2C101", "a halving loop of several statements that is not the online-softmax combine of one "
                             "(max, sum) pair", body)
@@ -498,10 +511,18 @@ class CooperativeLifter(LibraryCollectives, Lifter):
     def shared_tree(self, var: str, stmt: TSNode, sub: ThreadState, state: ThreadState, whole_block: bool) -> None:
         s = sx.sym("__s", 1, None)
         sub.env[var] = Idx(s)
+        update = stmt.child_by_field_name("consequence")
+        guard, also = _split_and(stmt.child_by_field_name("condition"))
+        if also is not None:  # `if (tid < s && better(partner)) { take the partner's pair }`
+            if self.condition(guard, sub).index != (Op.LT, TID, s):
+                raise self.fail("C2C101", "a shared-memory tree step must be guarded by `threadIdx.x < s`", stmt)
+            return self.pair_tree(s, lambda probe: self.conditional_step(also, update, probe, stmt), stmt, sub, state,
+                                  whole_block)
         cond = self.condition(stmt.child_by_field_name("condition"), sub)
         if cond.index != (Op.LT, TID, s):
             raise self.fail("C2C101", "a shared-memory tree step must be guarded by `threadIdx.x < s`", stmt)
-        update = stmt.child_by_field_name("consequence")
+        if (update.type == "compound_statement" and len(update.named_children) > 1) or update.type == "if_statement":
+            return self.pair_tree(s, lambda probe: self.statement(update, probe), update, sub, state, whole_block)
         update = update.named_children[0] if update.type == "compound_statement" else update
         update = update.named_children[0] if update.type == "expression_statement" else update
         op, target = self.tree_update(update, s, sub)
@@ -536,6 +557,13 @@ class CooperativeLifter(LibraryCollectives, Lifter):
             raise self.fail("C2C101", "a thread's element depends on the thread other than through i = blockIdx.x * "
                             "blockDim.x + threadIdx.x", node)
         return Partial(op, k.name, bound, element, Const(identity, element.dtype), "grid-once")
+
+    def conditional_step(self, cond_node: TSNode, body: TSNode, state: ThreadState, node: TSNode) -> None:
+        """`if (cond) body` evaluated in `state` (both outcomes merged), for a condition split off a tree guard."""
+        cond = self.condition(cond_node, state)
+        taken = ThreadState(dict(state.env), (*state.conds, cond))
+        self.statement(body, taken)
+        state.env = self.merge(cond, taken.env, dict(state.env), node)
 
     def tree_update(self, update: TSNode, s: sx.Expr, sub: ThreadState) -> tuple[Op | None, str]:
         """Evaluate one tree step with markers for sh[tid] and sh[tid + s]: (op, sh) when it combines exactly those two."""
@@ -699,6 +727,16 @@ def _pair_terms(terms: list, own: dict, other: dict, m: str, s: str, new_max) ->
             if rescaled_by(t, old_max, new_max) == total:
                 got.add(total)
     return got == set(want)
+
+
+def _split_and(cond: TSNode) -> tuple[TSNode, TSNode | None]:
+    """`(a && b)` → (a, b); anything else → (cond, None)."""
+    inner = cond
+    while inner.type in ("parenthesized_expression", "condition_clause") and inner.named_children:
+        inner = inner.named_children[0]
+    if inner.type == "binary_expression" and inner.child_by_field_name("operator").type == "&&":
+        return inner.child_by_field_name("left"), inner.child_by_field_name("right")
+    return cond, None
 
 
 def _index_of(node) -> sx.Expr | None:

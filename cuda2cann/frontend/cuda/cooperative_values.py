@@ -31,6 +31,8 @@ class Partial:
     lanes: str
     #: an online-softmax sum: the name of the running maximum whose total replaces online_placeholder(name) in body
     online_max: str = ""
+    #: an argmax / argmin: the axis of the value partial whose extreme's first position it is
+    arg_of: str = ""
 
 
 GRID_WIDE = ("grid", "grid-once")  # partials spread over the whole grid: each block combines a share of them

@@ -1,0 +1,165 @@
+"""Argmax / argmin across the threads of a row: (value, position) pairs combined by a tree or by shuffles.
+
+Each thread keeps the first position of its extreme over its strided elements (`if (v > best) { best = v; bi = c; }`);
+a combine step takes the partner's pair when its value is better or, on a tie, its position is smaller:
+
+    if (ov > sv[tid] || (ov == sv[tid] && oi < si[tid])) { sv[tid] = ov; si[tid] = oi; }     // shared-memory tree
+    float ov = __shfl_down_sync(m, best, o); int oi = __shfl_down_sync(m, bi, o); if (...) { best = ov; bi = oi; }
+
+That is the first position of the row's extreme whatever the order of combination: `reduce_argmax`. A step is
+checked by evaluating it once with markers and then on a table of pairs, ties included, so any spelling of the same
+rule is recognised. Without the tie rule the winner of a tie depends on which thread found it, not on the position
+(thread 0's element 256 beats thread 1's element 1): such kernels are refused with that reason.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from tree_sitter import Node as TSNode
+
+from cuda2cann.frontend.cuda.accumulation import IDENTITY, Accumulation, constant
+from cuda2cann.frontend.cuda.cooperative_values import ALL, THREAD0, TID, Partial, Shared
+from cuda2cann.frontend.cuda.domain import _rename as rename_axes
+from cuda2cann.frontend.cuda.lift import ThreadState
+from cuda2cann.frontend.cuda.values import Idx, Val, Value, as_node
+from cuda2cann.ir import symbolic as sx
+from cuda2cann.ir.dtypes import dtype
+from cuda2cann.ir.interpreter import Interpreter
+from cuda2cann.ir.nodes import Cast, Const, IndexValue, Node, Param, Reduce
+from cuda2cann.ir.ops import Op
+
+F32, INT32 = dtype("float32"), dtype("int32")
+ARG_OPS = (Op.ARGMAX, Op.ARGMIN)
+#: (own value, own position, partner value, partner position) pairs a combine step is checked on, ties included
+PAIR_TABLE = ((1.0, 5, 2.0, 9), (2.0, 5, 1.0, 3), (1.0, 5, 1.0, 3), (1.0, 3, 1.0, 5), (-1.0, 8, -1.0, 2),
+              (-math.inf, 0, -math.inf, 7), (-math.inf, 4, 3.0, 7), (3.0, 2, -math.inf, 0), (0.5, 1, -0.5, 0))
+PAIR_NAMES = ("__own_v", "__own_i", "__other_v", "__other_i")
+
+
+def pair_markers() -> tuple[Val, Val, Val, Val]:
+    return tuple(Val(Param(n, F32 if n.endswith("_v") else INT32)) for n in PAIR_NAMES)
+
+
+def _first_extreme(op: Op, own_v: float, own_i: int, other_v: float, other_i: int) -> tuple[float, int]:
+    """The reference combine: the better value, the smaller position on a tie."""
+    better = other_v > own_v if op is Op.ARGMAX else other_v < own_v
+    return (other_v, other_i) if better or (other_v == own_v and other_i < own_i) else (own_v, own_i)
+
+
+def _evaluate(node: Node, values: tuple) -> float:
+    return float(Interpreter(None, {}, dict(zip(PAIR_NAMES, values, strict=True))).value(node))
+
+
+def combine_verdict(op: Op, value: Value, position: Value) -> str:
+    """'' when (value, position) after one step is the first-extreme combine of the marker pairs, else the reason."""
+    if not (isinstance(value, Val) and isinstance(position, (Val, Idx))):
+        return "the step does not leave a value and a position"
+    pos = as_node(position, INT32)
+    ties_by_thread = False
+    for row in PAIR_TABLE:
+        want = _first_extreme(op, *row)
+        got = (_evaluate(value.node, row), _evaluate(pos, row))
+        if got[0] != want[0] and not (math.isinf(got[0]) and got[0] == want[0]):
+            return "the step does not keep the better value"
+        if got[1] != want[1]:
+            ties_by_thread |= row[0] == row[2]
+            if row[0] != row[2]:
+                return "the step does not keep the position of the better value"
+    if ties_by_thread:
+        return ("ties are won by the thread that holds a pair, not by the smaller position (thread 0's element 256 would beat "
+                "thread 1's element 1): add `|| (v2 == v && i2 < i)` to the condition to get the first position")
+    return ""
+
+
+class ArgPairs:
+    """Mixin of the CooperativeLifter: argmax / argmin partials and their pair combines."""
+
+    def arg_partial(self, name: str, acc: Accumulation, axis: sx.Sym, k: sx.Sym, extent: sx.Expr, sub: ThreadState,
+                    state: ThreadState, lanes: str, body: TSNode) -> Partial:
+        """`if (v > best) { best = v; bi = c; }` in a strided loop: the thread's first position of its extreme."""
+        position = acc.position.x if isinstance(acc.position, Cast) else acc.position
+        if not (isinstance(position, IndexValue) and position.index == axis):
+            raise self.fail("C2C101", f"{name} records something other than the element's position in the row", body)
+        if constant(as_node(sub.env[acc.arg_of])) != IDENTITY[Op.MAX if acc.op is Op.ARGMAX else Op.MIN]:
+            raise self.fail("C2C101", f"an argmax / argmin whose running extreme {acc.arg_of} does not start at -INFINITY / "
+                            "INFINITY", body)
+        start = sub.env[name]
+        if not (isinstance(start, Idx) and start.e == sx.const(0)):
+            raise self.fail("C2C101", f"{name} does not start at 0, the first position (a row of -INFINITY would keep it)", body)
+        value = state.env.get(acc.arg_of)
+        if not isinstance(value, Partial):
+            raise self.fail("C2C101", f"the running extreme {acc.arg_of} of {name} is not a partial of the strided loop", body)
+        return Partial(acc.op, k.name, extent, rename_axes(acc.body, {axis: k}, 0), Const(0, INT32), lanes, arg_of=value.axis)
+
+    def arg_total(self, p: Partial) -> Val:
+        body = p.body if p.body.dtype.is_float else Cast(p.body, F32)
+        return Val(Reduce(p.op, p.axis, p.extent, body, INT32))
+
+    def arg_pair(self, partials: dict[str, Partial], node: TSNode) -> tuple[str, str] | None:
+        """(value name, position name) of the one argmax / argmin pair among named partials, None without one."""
+        args = [n for n, p in partials.items() if p.op in ARG_OPS]
+        if not args:
+            return None
+        if len(args) > 1:
+            raise self.fail("C2C101", "a combine step of several (value, position) pairs", node)
+        value = next((n for n, p in partials.items() if p.axis == partials[args[0]].arg_of), None)
+        if value is None:
+            raise self.fail("C2C101", f"the running extreme of {args[0]} is not combined with it", node)
+        return value, args[0]
+
+    def pair_tree(self, s: sx.Expr, run_step: Callable[[ThreadState], None], step: TSNode, sub: ThreadState, state: ThreadState,
+                  whole_block: bool) -> None:
+        """`if (tid < s) { ...take the partner's (value, position) when better or tied at a smaller position... }`;
+        `run_step` evaluates the step's statements in a thread state."""
+        arrays = {n: v.partial for n, v in state.env.items() if isinstance(v, Shared) and v.partial is not None}
+        names = self.arg_pair(arrays, step)
+        if names is None:
+            raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials", step)
+        values, positions = names
+        pv, pi = arrays[values], arrays[positions]
+        if (pv.lanes == "block") != whole_block or pv.lanes != pi.lanes or pv.lanes not in ("block", "warp"):
+            raise self.fail("C2C101", "the (value, position) tree combines over other lanes than the partials", step)
+        own_v, own_i, other_v, other_i = pair_markers()
+        self.tree_reads = {(values, sx.add(TID, s)): other_v, (positions, sx.add(TID, s)): other_i}
+        self.pair_arrays = {values: f"__pair_{values}", positions: f"__pair_{positions}"}
+        probe = ThreadState({**sub.env, f"__pair_{values}": own_v, f"__pair_{positions}": own_i}, sub.conds)
+        try:
+            run_step(probe)
+        finally:
+            self.tree_reads, self.pair_arrays = {}, {}
+        reason = combine_verdict(pi.op, probe.env.get(f"__pair_{values}"), probe.env.get(f"__pair_{positions}"))
+        if reason:
+            raise self.fail("C2C101", f"the (value, position) tree step: {reason}", step)
+        state.env[values] = Shared(values, reduced=self.total(pv, step))
+        state.env[positions] = Shared(positions, reduced=self.arg_total(pi))
+
+    def arg_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState) -> bool:
+        """A halving loop shuffling an argmax / argmin pair across a warp; False when there is no such pair."""
+        partials = {n: v for n, v in state.env.items() if isinstance(v, Partial)}
+        names = self.arg_pair(partials, body)
+        if names is None:
+            return False
+        values, positions = names
+        pv, pi = partials[values], partials[positions]
+        if pv.lanes not in ("block", "warp") or self.block_requirements.get("x", 32) != 32:
+            raise self.fail("C2C101", "a (value, position) pair shuffled across a warp of a larger block (two-level pair "
+                            "combines are not lifted)", body)
+        self.block_requirements["x"] = 32  # one warp holds the whole row
+        own_v, own_i, other_v, other_i = pair_markers()
+        self.shuffle_reads, self.shuffle_kinds = {values: other_v, positions: other_i}, set()
+        probe = ThreadState({**sub.env, values: own_v, positions: own_i, var: Idx(sx.sym("__o", 1, None))}, sub.conds)
+        try:
+            self.statement(body, probe)
+        finally:
+            self.shuffle_reads = {}
+        if len(self.shuffle_kinds) != 1:
+            raise self.fail("C2C101", "the value and the position must be shuffled the same way", body)
+        reason = combine_verdict(pi.op, probe.env.get(values), probe.env.get(positions))
+        if reason:
+            raise self.fail("C2C101", f"the (value, position) shuffle step: {reason}", body)
+        holders = THREAD0 if self.shuffle_kinds.pop() == "down" else ALL
+        state.env[values], state.env[positions] = self.total(pv, body), self.arg_total(pi)
+        for v in (state.env[values], state.env[positions]):
+            self.hold(v, holders)
+        return True
