@@ -35,7 +35,8 @@ __global__ void k(const float* x, int* out, int n) {{
   if (threadIdx.x == 0) out[blockIdx.x] = si[0];
 }}
 """
-ARGMAX = dict(best="-INFINITY", start="0", cmp=">", position="c", take="ov > sv[threadIdx.x] || (ov == sv[threadIdx.x] && oi < si[threadIdx.x])")
+ARGMAX = dict(best="-INFINITY", start="0", cmp=">", position="c",
+              take="ov > sv[threadIdx.x] || (ov == sv[threadIdx.x] && oi < si[threadIdx.x])")
 
 SHUFFLE = """
 __global__ void k(const float* x, int* out, int n) {{

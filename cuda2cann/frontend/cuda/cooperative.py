@@ -23,6 +23,7 @@ from cuda2cann.frontend.cuda.accumulation import (
     online_placeholder,
     replace_node,
     rescaled_by,
+    welford_updates,
 )
 from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs
 from cuda2cann.frontend.cuda.cooperative_values import (
@@ -45,10 +46,11 @@ from cuda2cann.frontend.cuda.cooperative_values import (
     WarpSlots,
     WarpSums,
 )
+from cuda2cann.frontend.cuda.cooperative_welford import WelfordTriples
 from cuda2cann.frontend.cuda.domain import BLOCK_DIM_X, GRID_DIM_X, identity_of
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.library_collectives import Group, LibraryCollectives
-from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return
+from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return, counter_step
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
 from cuda2cann.ir import symbolic as sx
@@ -63,7 +65,7 @@ TILE_SHUFFLES = {"shfl_down": "down", "shfl_xor": "xor"}
 BLOCK_ROW = sx.sym("gid.b", 0, None)  # blockIdx.x
 
 
-class CooperativeLifter(ArgPairs, LibraryCollectives, Lifter):
+class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
     """The Lifter with shared memory, barriers and shuffles understood as parts of a row reduction."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -428,7 +430,10 @@ class CooperativeLifter(ArgPairs, LibraryCollectives, Lifter):
         changed = [n for n, v in sub.env.items() if n != var and real.env.get(n) != v and
                    (isinstance(v, Val) or (isinstance(v, Idx) and isinstance(real.env.get(n), Val)))]
         markers = {n: Val(Param(f"__acc_{n}", type_of(sub.env[n]))) for n in changed}
-        probe = ThreadState({**sub.env, **markers}, (*sub.conds, guard))
+        # an integer stepped by a constant each iteration is a counter (`n++` of Welford's update)
+        counters = {n: c for n, v in sub.env.items() if n != var and (c := counter_step(v, real.env.get(n))) is not None}
+        counting = {n: Idx(sx.sym(f"__count_{n}", 0, None), sub.env[n].type) for n in counters}
+        probe = ThreadState({**sub.env, **markers, **counting}, (*sub.conds, guard))
         self.statement(body, probe)
         probe_stores = self.stores[mark:]
         del self.stores[mark:]
@@ -437,6 +442,15 @@ class CooperativeLifter(ArgPairs, LibraryCollectives, Lifter):
             raise self.fail("C2C101", "a store of a running accumulation depends on the order the lanes visit the row", body)
         self.stores.extend(real_stores)
         found = accumulations(changed, probe.env, markers)
+        if counters:
+            welford = welford_updates([n for n in changed if n not in found], probe.env, markers,
+                                      {probe.env[n]: n for n in counters if isinstance(probe.env.get(n), Idx)})
+            if {a.count for a in welford.values()} != set(counters):
+                raise self.fail("C2C101", f"a counter ({', '.join(sorted(counters))}) in a strided loop that is not the count "
+                                "of a Welford update", body)
+            self.welford_partials(welford, counters, axis, extent, sub, state, lanes, body)
+            counters |= dict.fromkeys(welford, 0)  # lifted with their counter: not plain accumulations
+            changed = [n for n in changed if n not in welford]
         for name in sorted(changed, key=lambda n: n in found and bool(found[n].arg_of)):  # positions after their values
             if name not in found:
                 raise self.fail("C2C101", f"{name} is updated in the strided loop in a way that is not an associative accumulation",
@@ -449,7 +463,8 @@ class CooperativeLifter(ArgPairs, LibraryCollectives, Lifter):
                 continue
             state.env[name] = Partial(acc.op, k.name, extent, rename_axes(acc.body, {axis: k}, 0),
                                       as_node(sub.env[name], acc.body.dtype), lanes, acc.online_max)
-        state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var})
+        state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var
+                          and n not in counters})
 
     def halving(self, var: str, start: Value, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
         """A loop whose variable halves down to 1: a shared-memory tree or a shuffle butterfly."""
@@ -470,7 +485,7 @@ class CooperativeLifter(ArgPairs, LibraryCollectives, Lifter):
         """The online-softmax combine of (max, sum) pairs across a warp: m' = max(m, m2), s' = s * exp(m - m') +
         s2 * exp(m2 - m') with m2, s2 shuffled from the partner lane. Checked by evaluating one step with markers."""
         pairs = [(n, p) for n, p in state.env.items() if isinstance(p, Partial) and p.online_max]
-        if not pairs and self.arg_shuffle(var, body, sub, state):
+        if not pairs and (self.arg_shuffle(var, body, sub, state) or self.welford_shuffle(var, body, sub, state)):
             return None
         if len(pairs) != 1:
             raise self.fail("C2C101", "a halving loop of several statements that is not the online-softmax combine of one "

@@ -33,6 +33,9 @@ class Partial:
     online_max: str = ""
     #: an argmax / argmin: the axis of the value partial whose extreme's first position it is
     arg_of: str = ""
+    #: a lane's Welford statistic ("count", "mean", "m2") and the group of the three
+    welford: str = ""
+    group: str = ""
 
 
 GRID_WIDE = ("grid", "grid-once")  # partials spread over the whole grid: each block combines a share of them

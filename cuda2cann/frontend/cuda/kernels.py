@@ -24,11 +24,12 @@ VECTOR_TYPES = {f"{base}{n}": (elem, n) for base, elem in (("float", "float32"),
 
 @dataclass(frozen=True)
 class CType:
-    """A parsed C type: base spelling, pointer depth, const-ness of the pointee."""
+    """A parsed C type: base spelling, pointer depth, const-ness of the pointee, C++ reference."""
 
     base: str
     pointer: int = 0
     const: bool = False
+    reference: bool = False
 
     @property
     def dtype_name(self) -> str | None:
@@ -85,7 +86,7 @@ def parse_type(type_node: Node | None, declarator: Node | None, extra_qualifiers
     """Type and declared name of a parameter/declaration from its syntax nodes."""
     base = text(type_node) if type_node is not None else "int"
     const = "const" in extra_qualifiers
-    pointer, name = 0, None
+    pointer, name, reference = 0, None, False
     d = declarator
     while d is not None:
         if d.type in ("pointer_declarator", "abstract_pointer_declarator"):
@@ -95,11 +96,12 @@ def parse_type(type_node: Node | None, declarator: Node | None, extra_qualifiers
             name = text(d)
             break
         elif d.type == "reference_declarator":
+            reference = True
             d = next((c for c in d.named_children), None)
         else:
             d = d.child_by_field_name("declarator")
     base = " ".join(base.replace("__restrict__", "").split())
-    return CType(base, pointer, const), name
+    return CType(base, pointer, const, reference), name
 
 
 def _qualifiers(node: Node) -> list[str]:

@@ -365,7 +365,7 @@ class Lifter:
                                 "depends on the order of the iterations)", body)
             return self.serial_map(var, start, cond, body, state, extent)
         # an integer stepped by a constant each iteration is a counter (`n++` of Welford's update)
-        counters = {n: _counter_step(state.env[n], real.env.get(n)) for n in changed}
+        counters = {n: counter_step(state.env[n], real.env.get(n)) for n in changed}
         counters = {n: c for n, c in counters.items() if c is not None}
         changed = [n for n in changed if n not in counters]
         # an integer updated from data (`idx = v > best ? c : idx`) is a value; one stepped by the loop is an index
@@ -716,6 +716,7 @@ class Lifter:
         for p, v in zip(fn.params, values, strict=True):
             scalar = isinstance(v, (Idx, Val, Cond)) and self.types.get(p.type.base, p.type.base) in ELEMENT_TYPES
             inner.env[p.name] = self.convert_decl(v, p.type, node) if scalar else v  # partials, pointers pass through
+        outs = self.reference_arguments(fn, node, state)
         self.return_frames.append([])
         try:
             self.block(fn.body, inner)
@@ -724,6 +725,10 @@ class Lifter:
             result = r.value if r.value is not None else Val(Const(0, INT32))
         finally:
             frame = self.return_frames.pop()
+        if outs and (frame or len(inner.conds) > len(state.conds)):  # a `return;` leaves conditions on the rest
+            raise self.fail("C2C103", f"{fn.name} writes through reference parameters and returns early", node)
+        for param, caller_var in outs.items():  # `void merge(float& mean, ...)`: the caller's variable sees the writes
+            state.env[caller_var] = inner.env[param]
         ret_base = self.types.get(fn.return_type, fn.return_type)
         want = dtype(ELEMENT_TYPES[ret_base]) if ret_base in ELEMENT_TYPES else None
         exits = [conds[-1] for conds, _ in frame]
@@ -737,6 +742,18 @@ class Lifter:
             t = want or common_type(type_of(value), type_of(result))
             result = Val(Select(taken.node, as_node(value, t), as_node(result, t)))
         return self.convert(result, want) if want is not None and isinstance(result, (Idx, Val, Cond)) else result
+
+    def reference_arguments(self, fn: FunctionDef, node: TSNode, state: ThreadState) -> dict[str, str]:
+        """Parameter -> caller variable for the non-const reference parameters of a call: each must name a variable."""
+        args = node.child_by_field_name("arguments").named_children
+        outs = {}
+        for p, arg in zip(fn.params, args, strict=False):
+            if p.type.reference and not p.type.const and not p.type.pointer:
+                if arg.type != "identifier" or text(arg) not in state.env:
+                    raise self.fail("C2C103", f"the reference parameter {p.name} of {fn.name} is bound to {text(arg)!r}, not to "
+                                    "a variable", node)
+                outs[p.name] = text(arg)
+        return outs
 
     def cast_to(self, type_node: TSNode, value: Value, node: TSNode) -> Value:
         ctype, _ = parse_type(type_node.child_by_field_name("type"), type_node.child_by_field_name("declarator"),
@@ -967,7 +984,7 @@ def _uses_symbols(node: Node, names: set[str]) -> bool:
     return False
 
 
-def _counter_step(before: Value, after: Value | None) -> int | None:
+def counter_step(before: Value, after: Value | None) -> int | None:
     """The constant an integer variable is stepped by in one iteration (`n++`, `n += 2`), else None."""
     if isinstance(before, Idx) and isinstance(after, Idx):
         step = sx.sub(after.e, before.e)
