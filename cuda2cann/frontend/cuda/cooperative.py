@@ -22,10 +22,9 @@ from cuda2cann.frontend.cuda.accumulation import (
     constant,
     online_placeholder,
     replace_node,
-    rescaled_by,
     welford_updates,
 )
-from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs
+from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs, online_pair_verdict, tuple_markers
 from cuda2cann.frontend.cuda.cooperative_values import (
     ALL,
     COOPERATIVE,
@@ -85,8 +84,10 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
         #: during a pair-combine step: variable -> marker of the partner lane's value, and the shuffle kinds seen
         self.shuffle_reads: dict[str, Val] = {}
         self.shuffle_kinds: set[str] = set()
-        #: during a (value, position) tree step: shared array -> the variable holding its own lane's current element
+        #: during a tuple tree step: shared array -> the variable holding its own lane's current element
         self.pair_arrays: dict[str, str] = {}
+        #: max partials by the variable they were accumulated in: online-softmax sums name their maximum
+        self.online_maxima: dict[str, Partial] = {}
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -463,6 +464,8 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
                 continue
             state.env[name] = Partial(acc.op, k.name, extent, rename_axes(acc.body, {axis: k}, 0),
                                       as_node(sub.env[name], acc.body.dtype), lanes, acc.online_max)
+            if acc.op is Op.MAX:  # a possible running maximum of an online-softmax sum, found by name later
+                self.online_maxima[name] = state.env[name]
         state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var
                           and n not in counters})
 
@@ -494,24 +497,19 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
         m_name, pm = ps.online_max, state.env.get(ps.online_max)
         if not isinstance(pm, Partial) or pm.op is not Op.MAX or pm.lanes != ps.lanes:
             raise self.fail("C2C101", f"the running maximum {m_name} of an online-softmax sum is not a max partial", body)
-        own = {m_name: Val(Param("__own_m", F32)), s_name: Val(Param("__own_s", F32))}
-        self.shuffle_reads = {m_name: Val(Param("__other_m", F32)), s_name: Val(Param("__other_s", F32))}
+        own, other = tuple_markers("online-softmax", "own"), tuple_markers("online-softmax", "other")
+        self.shuffle_reads = {m_name: other["m"], s_name: other["s"]}
         self.shuffle_kinds = set()
-        probe = ThreadState({**sub.env, **own, var: Idx(sx.sym("__o", 1, None))}, sub.conds)
+        probe = ThreadState({**sub.env, m_name: own["m"], s_name: own["s"], var: Idx(sx.sym("__o", 1, None))}, sub.conds)
         try:
             self.statement(body, probe)
         finally:
-            reads, self.shuffle_reads = self.shuffle_reads, {}
-        m_after, s_after = probe.env.get(m_name), probe.env.get(s_name)
-        if not (isinstance(m_after, Val) and isinstance(s_after, Val)) or len(self.shuffle_kinds) != 1:
+            self.shuffle_reads = {}
+        if len(self.shuffle_kinds) != 1:
             raise self.fail("C2C101", "the online-softmax combine must shuffle both m and s the same way", body)
-        combined = as_minmax(m_after.node)
-        if not (isinstance(combined, Binary) and combined.op is Op.MAX and
-                {combined.a, combined.b} == {own[m_name].node, reads[m_name].node}):
-            raise self.fail("C2C101", f"{m_name} is not combined as max(m, partner's m)", body)
-        terms = _chain(s_after.node)
-        if len(terms) != 2 or not _pair_terms(terms, own, reads, m_name, s_name, m_after.node):
-            raise self.fail("C2C101", f"{s_name} is not combined as s * exp(m - m') + s2 * exp(m2 - m')", body)
+        reason = online_pair_verdict(probe.env.get(m_name), probe.env.get(s_name), own, other, constant(pm.init))
+        if reason:
+            raise self.fail("C2C101", f"the online-softmax combine of {m_name}, {s_name}: {reason}", body)
         if self.block_requirements.get("x", WARP) != WARP or pm.lanes == "grid":
             raise self.fail("C2C101", "an online-softmax pair combined across a warp of a larger block (two-level pair "
                             "combines are not lifted)", body)
@@ -724,24 +722,6 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
                 if text(own) == v and (kind := shuffle_of(other)):
                     return _COMBINE_CALLS[text(right.child_by_field_name("function"))], v, kind
     return None
-
-
-def _chain(node) -> list:
-    """The terms of a sum a + b (+ ...)."""
-    if isinstance(node, Binary) and node.op is Op.ADD:
-        return _chain(node.a) + _chain(node.b)
-    return [node]
-
-
-def _pair_terms(terms: list, own: dict, other: dict, m: str, s: str, new_max) -> bool:
-    """Whether terms are {s * exp(m - m'), s2 * exp(m2 - m')} in some order."""
-    want = {own[s].node: own[m].node, other[s].node: other[m].node}
-    got = set()
-    for t in terms:
-        for total, old_max in want.items():
-            if rescaled_by(t, old_max, new_max) == total:
-                got.add(total)
-    return got == set(want)
 
 
 def _split_and(cond: TSNode) -> tuple[TSNode, TSNode | None]:

@@ -20,6 +20,7 @@ from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.accumulation import IDENTITY, Accumulation, constant
 from cuda2cann.frontend.cuda.cooperative_values import ALL, THREAD0, TID, Partial, Shared
+from cuda2cann.frontend.cuda.cooperative_welford import merge_verdict
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import ThreadState
 from cuda2cann.frontend.cuda.values import Idx, Val, Value, as_node
@@ -39,6 +40,51 @@ PAIR_NAMES = ("__own_v", "__own_i", "__other_v", "__other_i")
 
 def pair_markers() -> tuple[Val, Val, Val, Val]:
     return tuple(Val(Param(n, F32 if n.endswith("_v") else INT32)) for n in PAIR_NAMES)
+
+
+#: the roles of each tuple kind and their marker names / types
+TUPLE_ROLES = {"(value, position)": {"value": ("v", F32), "position": ("i", INT32)},
+               "Welford": {"count": ("count", INT32), "mean": ("mean", F32), "m2": ("m2", F32)},
+               "online-softmax": {"m": ("m", F32), "s": ("s", F32)}}
+
+
+def tuple_markers(kind: str, side: str) -> dict[str, Val]:
+    """Markers for one side ("own" / "other") of a tuple merge, named as the verdicts evaluate them."""
+    return {role: Val(Param(f"__{side}_{short}", dt)) for role, (short, dt) in TUPLE_ROLES[kind].items()}
+
+
+#: (own m, s, partner m, s) of lanes that saw elements: an online-softmax merge is checked on them, and on empty lanes
+ONLINE_TABLE = ((1.0, 2.0, 0.5, 3.0), (0.5, 3.0, 1.0, 2.0), (-2.0, 1.0, 3.0, 0.25), (1.0, 1.0, 1.0, 1.0), (4.0, 0.5, -1.0, 7.0))
+
+
+def _online_merged(m1: float, s1: float, m2: float, s2: float) -> tuple[float, float]:
+    m = max(m1, m2)
+
+    def scaled(s_: float, m_: float) -> float:
+        return 0.0 if s_ == 0.0 else s_ * math.exp(m_ - m)
+
+    return m, scaled(s1, m1) + scaled(s2, m2)
+
+
+def online_pair_verdict(m_after: Value, s_after: Value, own: dict[str, Val], other: dict[str, Val], empty_m: float | None) -> str:
+    """'' when one step merges (m, s) pairs as m' = max(m, m2), s' = s * exp(m - m') + s2 * exp(m2 - m'), also for lanes
+    that saw no element ((empty_m, 0): the accumulators' start), else the reason."""
+    if not (isinstance(m_after, Val) and isinstance(s_after, Val)):
+        return "the step does not leave a maximum and a sum"
+    names = [own["m"].node.name, own["s"].node.name, other["m"].node.name, other["s"].node.name]
+    rows = [(row, False) for row in ONLINE_TABLE]
+    if empty_m is not None:
+        rows += [((empty_m, 0.0, 2.0, 1.5), True), ((2.0, 1.5, empty_m, 0.0), True), ((empty_m, 0.0, empty_m, 0.0), True)]
+    for row, empty in rows:
+        scalars = dict(zip(names, row, strict=True))
+        got = [float(Interpreter(None, {}, scalars).value(v.node)) for v in (m_after, s_after)]
+        for what, g, w in zip(("maximum", "sum"), got, _online_merged(*row), strict=True):
+            if not (g == w or math.isclose(g, w, rel_tol=1e-5, abs_tol=1e-6)):
+                if empty:
+                    return (f"merging lanes that saw no element ((m, s) = ({empty_m}, 0)) gives {g} for the {what}, not {w}"
+                            " (exp(-inf - -inf) is NaN: start m at -FLT_MAX or guard the rescaling)")
+                return f"the {what} is not merged as max(m, m2) and s * exp(m - m') + s2 * exp(m2 - m')"
+    return ""
 
 
 def _first_extreme(op: Op, own_v: float, own_i: int, other_v: float, other_i: int) -> tuple[float, int]:
@@ -110,29 +156,66 @@ class ArgPairs:
 
     def pair_tree(self, s: sx.Expr, run_step: Callable[[ThreadState], None], step: TSNode, sub: ThreadState, state: ThreadState,
                   whole_block: bool) -> None:
-        """`if (tid < s) { ...take the partner's (value, position) when better or tied at a smaller position... }`;
-        `run_step` evaluates the step's statements in a thread state."""
+        """A tree step over several shared arrays that combines tuples: `if (tid < s) { ...merge the partner's tuple... }`
+        with an argmax / argmin pair, a Welford triple or an online-softmax (max, sum) pair; `run_step` evaluates the
+        step's statements in a thread state."""
         arrays = {n: v.partial for n, v in state.env.items() if isinstance(v, Shared) and v.partial is not None}
-        names = self.arg_pair(arrays, step)
-        if names is None:
-            raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials", step)
-        values, positions = names
-        pv, pi = arrays[values], arrays[positions]
-        if (pv.lanes == "block") != whole_block or pv.lanes != pi.lanes or pv.lanes not in ("block", "warp"):
-            raise self.fail("C2C101", "the (value, position) tree combines over other lanes than the partials", step)
-        own_v, own_i, other_v, other_i = pair_markers()
-        self.tree_reads = {(values, sx.add(TID, s)): other_v, (positions, sx.add(TID, s)): other_i}
-        self.pair_arrays = {values: f"__pair_{values}", positions: f"__pair_{positions}"}
-        probe = ThreadState({**sub.env, f"__pair_{values}": own_v, f"__pair_{positions}": own_i}, sub.conds)
+        kind, members = self.tree_tuple(arrays, step)
+        partials = {role: arrays[name] for role, name in members.items()}
+        lanes = {p.lanes for p in partials.values()}
+        if len(lanes) != 1 or (lanes == {"block"}) != whole_block or not lanes <= {"block", "warp"}:
+            raise self.fail("C2C101", f"the {kind} tree combines over other lanes than the partials", step)
+        own, other = tuple_markers(kind, "own"), tuple_markers(kind, "other")
+        self.tree_reads = {(members[r], sx.add(TID, s)): other[r] for r in members}
+        self.pair_arrays = {name: f"__pair_{name}" for name in members.values()}
+        probe = ThreadState({**sub.env, **{f"__pair_{members[r]}": own[r] for r in members}}, sub.conds)
         try:
             run_step(probe)
         finally:
             self.tree_reads, self.pair_arrays = {}, {}
-        reason = combine_verdict(pi.op, probe.env.get(f"__pair_{values}"), probe.env.get(f"__pair_{positions}"))
+        after = {r: probe.env.get(f"__pair_{members[r]}") for r in members}
+        reason = self.tuple_verdict(kind, partials, after, own, other)
         if reason:
-            raise self.fail("C2C101", f"the (value, position) tree step: {reason}", step)
-        state.env[values] = Shared(values, reduced=self.total(pv, step))
-        state.env[positions] = Shared(positions, reduced=self.arg_total(pi))
+            raise self.fail("C2C101", f"the {kind} tree step: {reason}", step)
+        for role, value in self.tuple_totals(kind, partials, step).items():
+            state.env[members[role]] = Shared(members[role], reduced=value)
+
+    def tree_tuple(self, arrays: dict[str, Partial], step: TSNode) -> tuple[str, dict[str, str]]:
+        """The kind of tuple the shared arrays hold and role -> array name."""
+        pair = self.arg_pair(arrays, step)
+        if pair is not None:
+            return "(value, position)", {"value": pair[0], "position": pair[1]}
+        welford = {p.welford: n for n, p in arrays.items() if p.welford}
+        if welford:
+            if set(welford) != {"count", "mean", "m2"} or len({arrays[n].group for n in welford.values()}) != 1:
+                raise self.fail("C2C101", "a tree step over an incomplete Welford triple (count, mean and m2 in shared memory)",
+                                step)
+            return "Welford", welford
+        online = [(n, p) for n, p in arrays.items() if p.online_max]
+        if len(online) == 1:
+            s_name, ps = online[0]
+            m_name = next((n for n, p in arrays.items() if p is self.online_maxima.get(ps.online_max)), None)
+            if m_name is not None:
+                return "online-softmax", {"m": m_name, "s": s_name}
+        raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials, nor the merge "
+                        "of (value, position), Welford or online-softmax tuples", step)
+
+    def tuple_verdict(self, kind: str, partials: dict[str, Partial], after: dict[str, Value], own: dict[str, Val],
+                      other: dict[str, Val]) -> str:
+        if kind == "(value, position)":
+            return combine_verdict(partials["position"].op, after["value"], after["position"])
+        if kind == "Welford":
+            markers = {f"own_{r}": own[r] for r in own} | {f"other_{r}": other[r] for r in other}
+            return merge_verdict(after, {r: r for r in after}, markers)
+        return online_pair_verdict(after["m"], after["s"], own, other, constant(partials["m"].init))
+
+    def tuple_totals(self, kind: str, partials: dict[str, Partial], node: TSNode) -> dict[str, Value]:
+        if kind == "(value, position)":
+            return {"value": self.total(partials["value"], node), "position": self.arg_total(partials["position"])}
+        if kind == "Welford":
+            return self.welford_totals(partials)
+        m_total = self.total(partials["m"], node)
+        return {"m": m_total, "s": self.total(partials["s"], node, m_total)}
 
     def arg_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState) -> bool:
         """A halving loop shuffling an argmax / argmin pair across a warp; False when there is no such pair."""
