@@ -253,8 +253,8 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
             p.body = rename(p.body)
     per_elem = BUFFER_NUM * (sum(t.dtype.itemsize for t in operands.inputs.values()) + sum(t.dtype.itemsize for _, t in outputs))
     per_elem += sum(t.dtype.itemsize for t in operands.row_inputs.values())  # row vectors: one buffer
-    # + the chunked passes' accumulator, kept in the budget even when every pass merges (and none is allocated) so
-    # that the one-pass reach (max_cols) does not depend on how long rows are lowered
+    # + the chunked passes' accumulator, kept in the budget even when every pass merges and none is allocated: the
+    # one-pass reach (max_cols) stays where it was; giving that tile to longer one-pass rows is a separate decision
     per_elem += sum(t.dtype.itemsize for t in temps) + (F32.itemsize if reductions else 0)
     unused_acc = F32.itemsize if reductions and all(p.merged for p in passes[:-1]) else 0
     max_cols = min(MAX_COLS, ((soc.ub_usable - 12 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
