@@ -6,10 +6,13 @@ over the cores and each launch takes one of two paths, chosen at run time from t
 - one pass per row (cols <= max_cols): the row is copied into UB once, each reduction (inner ones first)
   is computed on the vector unit and read back by the scalar unit (after a V_S event), and the outputs
   are computed with the reduced values as scalars;
-- chunked passes (longer rows): one streaming pass over the row per reduction, in dependency order, each
-  accumulating chunks of max_cols elements element-wise into an fp32 tile (Add / Max) that is collapsed
-  once at the end of the row; then one pass that computes and writes the outputs chunk by chunk. A row
-  is read from GM (reductions + 1) times, the price of rows that do not fit the UB.
+- chunked passes (longer rows): streaming passes over the row in chunks of max_cols elements, in dependency
+  order, then one pass that computes and writes the outputs chunk by chunk. A reduction alone accumulates
+  its chunks element-wise into an fp32 tile (Add / Max) collapsed once at the end of the row; two
+  reductions that row_stats.py pairs (a max and a sum of exp(x - max); a sum and a sum of squared
+  deviations from its mean) share one pass, each chunk reduced on the vector unit and the running values
+  combined on the scalar unit; a reduction equal to an earlier one (up to axis names) reuses its result.
+  A row is read from GM once per pass, the price of rows that do not fit the UB.
 """
 from __future__ import annotations
 
@@ -19,11 +22,12 @@ from dataclasses import dataclass, field
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type, compute_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c, _write_result
 from cuda2cann.backends.ascendc.row_reduce import RowTiling, reduced_tile
+from cuda2cann.backends.ascendc.row_stats import ONLINE, WELFORD, Merge, canonical, merge, outer_reductions
 from cuda2cann.frontend.cuda.domain import LiftedKernel
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.nodes import Gather, Operator, Reduce, ScalarParam, TensorParam, loads, walk
+from cuda2cann.ir.nodes import Gather, Node, Operator, Reduce, ScalarParam, TensorParam, loads, walk
 from cuda2cann.ir.ops import Op
 from cuda2cann.validate.soc import SocProfile
 
@@ -33,9 +37,22 @@ MAX_COLS = 8192
 RESERVED = frozenset({"result", "work", "acc"})
 
 
+@dataclass(frozen=True)
+class MergedStats:
+    """Two statistics taken per chunk (row_stats.py): `instrs[:split]` end by reading the chunk's first statistic
+    (chunkMax or chunkSum), the rest the second (chunkSum or chunkM2); the template combines the running values."""
+
+    kind: str  # row_stats.ONLINE | row_stats.WELFORD
+    split: int
+    #: C++ expressions of the shift: online t(runMax) and t(newMax); welford a(runSum) in `shift_new`
+    shift_old: str
+    shift_new: str
+
+
 @dataclass
 class ChunkPass:
-    """One streaming pass over a row: a reduction (accumulated chunk by chunk) or, with `body` None, the outputs."""
+    """One streaming pass over a row: a reduction (accumulated chunk by chunk), two merged statistics (`merged`) or,
+    with neither `body` nor `merged`, the outputs."""
 
     instrs: list[Instr]
     inputs: list[Tile]
@@ -45,6 +62,12 @@ class ChunkPass:
     reduce_api: str = ""  # ReduceSum | ReduceMax: how the accumulator collapses
     identity: str = ""
     sign: str = ""  # "-" when min is computed as -max(-x)
+    merged: MergedStats | None = None
+    #: the reductions j (`reducedJ`) this pass computes, those of earlier passes it reads, and the later reductions
+    #: equal to one already computed (k, j): `reducedK = reducedJ` after this pass
+    results: tuple[int, ...] = ()
+    needs: tuple[int, ...] = ()
+    aliases: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,11 @@ class RowProgramPlan(RowTiling):
     def uses_compare(self) -> bool:
         return any(i.api in ("Compare", "CompareScalar", "Select") for i in (*self.instrs, *(i for p in self.passes for i in p.instrs)))
 
+    @property
+    def uses_acc(self) -> bool:
+        """A chunked pass accumulates element-wise (merged passes reduce each chunk instead)."""
+        return any(p.merged is None for p in self.reduction_passes)
+
 
 def _reductions_inner_first(op: Operator) -> list[Reduce]:
     seen: list[Reduce] = []
@@ -123,9 +151,12 @@ class _RowOperands:
         sel.memo.update(reduced)
         return sel
 
-    def body(self, sel: Selector, r: Reduce) -> Tile:
+    def row_body(self, r: Reduce) -> Node:
         """The reduction's body over the row's elements (the reduction axis is the row's column)."""
-        return reduced_tile(sel, r, rename_axes(r.body, {sx.sym(r.axis, 0, None): self.col}, 0))
+        return rename_axes(r.body, {sx.sym(r.axis, 0, None): self.col}, 0)
+
+    def body(self, sel: Selector, r: Reduce) -> Tile:
+        return reduced_tile(sel, r, self.row_body(r))
 
     def tiles_read(self, instrs: list[Instr], extra: Tile | None = None) -> tuple[list[Tile], list[Tile]]:
         names = {n for i in instrs for n in i.reads()} | ({extra.name} if extra else set())
@@ -191,19 +222,10 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
     notes |= selector.notes
     one_pass = _allocate(selector.instrs, fixed)
 
-    # chunked passes: one per reduction (earlier results as scalars), then the outputs
-    passes, lists = [], [one_pass]
+    # chunked passes: the reductions (merged in pairs where they can be, earlier results as scalars), then the outputs
+    passes = _statistics_passes(operands, reductions, fixed, notes)
+    lists = [one_pass, *(p.instrs for p in passes)]
     reduced = {r: Scalar(f"reduced{j}", F32) for j, r in enumerate(reductions)}
-    for j, r in enumerate(reductions):
-        sel = operands.selector({q: reduced[q] for q in reductions[:j]})
-        body = operands.body(sel, r)
-        instrs = _allocate(sel.instrs, fixed | {body.name})
-        inputs, row_inputs = operands.tiles_read(instrs, body)
-        passes.append(ChunkPass(instrs, inputs, row_inputs, body, "Add" if r.op is Op.ADD else "Max",
-                                "ReduceSum" if r.op is Op.ADD else "ReduceMax", "0.0f" if r.op is Op.ADD else "-__builtin_inff()",
-                                "-" if r.op is Op.MIN else ""))
-        lists.append(instrs)
-        notes |= sel.notes
     sel = operands.selector(reduced)
     _write_outputs(sel, element_stores, outputs)
     instrs = _allocate(sel.instrs, fixed)
@@ -231,18 +253,110 @@ def plan_row_program(lifted: LiftedKernel, soc: SocProfile) -> RowProgramPlan:
             p.body = rename(p.body)
     per_elem = BUFFER_NUM * (sum(t.dtype.itemsize for t in operands.inputs.values()) + sum(t.dtype.itemsize for _, t in outputs))
     per_elem += sum(t.dtype.itemsize for t in operands.row_inputs.values())  # row vectors: one buffer
-    per_elem += sum(t.dtype.itemsize for t in temps) + (F32.itemsize if reductions else 0)  # + the chunked passes' accumulator
+    # + the chunked passes' accumulator, kept in the budget even when every pass merges and none is allocated: the
+    # one-pass reach (max_cols) stays where it was; giving that tile to longer one-pass rows is a separate decision
+    per_elem += sum(t.dtype.itemsize for t in temps) + (F32.itemsize if reductions else 0)
+    unused_acc = F32.itemsize if reductions and all(p.merged for p in passes[:-1]) else 0
     max_cols = min(MAX_COLS, ((soc.ub_usable - 12 * 1024) // per_elem) // ALIGN_ELEMS * ALIGN_ELEMS)
     if max_cols < ALIGN_ELEMS:
         raise LowerError("C2C211", "the row program's buffers do not fit the UB")
     plan = RowProgramPlan(op, op.name, _class_name(op.name), sx.smax(op.axes[0].extent, 0), sx.smax(cols, 0),
                           [TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors], list(operands.inputs.values()),
                           list(operands.row_inputs.values()), outputs, scalars, one_pass, temps, max_cols, soc,
-                          max_cols * per_elem + 12 * 1024, len(reductions), passes, sorted(notes), row_outputs=row_outputs,
-                          row_value_instrs=row_value_instrs)
+                          max_cols * (per_elem - unused_acc) + 12 * 1024, len(reductions), passes, sorted(notes),
+                          row_outputs=row_outputs, row_value_instrs=row_value_instrs)
     chunked = len(passes) - (0 if outputs else 1)  # without element outputs no pass writes the row
     plan.notes.append(f"rows of up to {max_cols} elements take one pass; longer rows take {chunked} chunked passes over GM")
     return plan
+
+
+def _statistics_passes(operands: _RowOperands, reductions: list[Reduce], fixed: set[str], notes: set[str]) -> list[ChunkPass]:
+    """The chunked passes that compute the reductions, in dependency order: a pass per reduction, or per pair that
+    row_stats.py merges; a reduction equal to an earlier one up to axis names reuses its result (an alias)."""
+    canon = [canonical(r) for r in reductions]
+    computed: dict[Node, int] = {}  # canonical reduction -> j of the reducedJ holding it
+    passes: list[ChunkPass] = []
+    for j, r in enumerate(reductions):
+        if canon[j] in computed:
+            if computed[canon[j]] != j:
+                passes[-1].aliases.append((j, computed[canon[j]]))
+            continue
+        known = {q: Scalar(f"reduced{computed[c]}", F32) for q, c in zip(reductions, canon, strict=True) if c in computed}
+        p = _merged_pass(operands, reductions, canon, j, known, fixed, notes) or _reduce_pass(operands, j, r, known, fixed, notes)
+        p.needs = tuple(sorted(computed.values()))
+        computed.update((canon[k], k) for k in p.results)
+        passes.append(p)
+    return passes
+
+
+def _reduce_pass(operands: _RowOperands, j: int, r: Reduce, known: dict, fixed: set[str], notes: set[str]) -> ChunkPass:
+    sel = operands.selector(known)
+    body = operands.body(sel, r)
+    instrs = _allocate(sel.instrs, fixed | {body.name})
+    notes |= sel.notes
+    return ChunkPass(instrs, *operands.tiles_read(instrs, body), body, "Add" if r.op is Op.ADD else "Max",
+                     "ReduceSum" if r.op is Op.ADD else "ReduceMax", "0.0f" if r.op is Op.ADD else "-__builtin_inff()",
+                     "-" if r.op is Op.MIN else "", results=(j,))
+
+
+_MERGE_NOTES = {
+    ONLINE: "a long row's max and sum of exp(x - max) take one pass over GM (online softmax: the sum is rescaled as "
+            "the running max grows)",
+    WELFORD: "a long row's sum and sum of squared deviations from its mean take one pass over GM (per-chunk sums and "
+             "squared deviations combined by Chan's parallel formula)",
+}
+
+
+def _merged_pass(operands: _RowOperands, reductions: list[Reduce], canon: list[Node], j: int, known: dict, fixed: set[str],
+                 notes: set[str]) -> ChunkPass | None:
+    """Reduction j with the first later reduction that row_stats.py pairs with it, in one pass; None when none does."""
+    for k in range(j + 1, len(reductions)):
+        if canon[k] in canon[:k]:
+            continue  # computed with an earlier occurrence
+        m = merge(reductions[j], reductions[k], operands.row_body, operands.col)
+        try:
+            p = m and _two_statistics(operands, reductions[j], reductions[k], m, known, fixed, notes)
+        except LowerError:
+            p = None  # merging is an optimisation: the separate passes report what does not lower
+        if p:
+            p.results = (j, k)
+            notes.add(_MERGE_NOTES[m.kind])
+            return p
+    return None
+
+
+def _two_statistics(operands: _RowOperands, first: Reduce, second: Reduce, m: Merge, known: dict, fixed: set[str],
+                    notes: set[str]) -> ChunkPass | None:
+    """The pass's instructions per chunk: the first statistic reduced and read, then the second with the shift standing
+    in for the chunk's own (online: t(newMax); welford: the chunk's mean). None when a shift needs vector code."""
+    online = m.kind == ONLINE
+    shifts = [_shift_c(operands, known, m.shift, var) for var in (("runMax", "newMax") if online else ("runSum",))]
+    if None in shifts:
+        return None
+    sel = operands.selector(known)
+    _reduce_chunk(sel, operands.body(sel, first), "ReduceMax" if online else "ReduceSum", "chunkMax" if online else "chunkSum")
+    split = len(sel.instrs)
+    sel.memo[m.shift] = Scalar("newShift" if online else "chunkMean", F32)
+    _reduce_chunk(sel, operands.body(sel, second), "ReduceSum", "chunkSum" if online else "chunkM2")
+    instrs = _allocate(sel.instrs, fixed)
+    notes |= sel.notes
+    return ChunkPass(instrs, *operands.tiles_read(instrs), merged=MergedStats(m.kind, split, shifts[0] if online else "", shifts[-1]))
+
+
+def _shift_c(operands: _RowOperands, known: dict, shift: Node, var: str) -> str | None:
+    """The shift as a C++ expression of the first statistic's running value `var`, or None if it needs vector code
+    (a scalar math function goes through a vector block, which the template's scalar combine cannot hold)."""
+    sel = operands.selector(known)
+    sel.memo.update((r, Scalar(var, F32)) for r in outer_reductions(shift))
+    value = sel.operand(shift)
+    return value.expr if isinstance(value, Scalar) and not sel.instrs else None
+
+
+def _reduce_chunk(sel: Selector, tile: Tile, api: str, var: str) -> None:
+    """Reduce a chunk's tile to `result` and read it on the scalar unit as `var`."""
+    result = Tile("result", F32)
+    sel.instrs.append(Instr(api, result, (tile, Tile("work", F32))))
+    sel.instrs.append(Instr("__read_result", result, (), (var, "")))
 
 
 def _row_value_selector(op: Operator, row: sx.Sym, scalars: list[ScalarParam], reduced: dict, stores: list) -> Selector:
