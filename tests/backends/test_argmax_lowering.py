@@ -16,7 +16,8 @@ def translate(tmp_path: Path, name: str, **kw):
     return translate_text(tmp_path, name, (CORPUS / f"{name}.cu").read_text(), **kw)
 
 
-@pytest.mark.parametrize("name", ["moe_top1_route", "nearest_centroid_argmin", "row_argmax_block_pairs", "row_argmin_warp_pairs"])
+@pytest.mark.parametrize("name", ["moe_top1_route", "nearest_centroid_argmin", "row_argmax_block_pairs", "row_argmin_warp_pairs",
+                                  "row_argmax_two_level"])
 def test_argmax_and_argmin_rows_are_equivalent(tmp_path, name):
     record = translate(tmp_path, name, validate=True, options=ValidateOptions(cases=3, seed=21, devices=False))
     assert record.status == "translated", record.findings

@@ -72,7 +72,7 @@ def test_per_thread_online_softmax(tmp_path):
 @pytest.mark.parametrize(("update", "combine", "fragment"), [
     ("s = s + __expf(v - mn);", COMBINE, "not an associative accumulation"),  # the running sum is never rescaled
     (UPDATE, COMBINE.replace("s = s * __expf(m - mx) + s2 * __expf(m2 - mx);", "s = s + s2;"), "the sum is not merged as max(m, m2)"),
-    (UPDATE, COMBINE.replace("float s2 = __shfl_xor_sync", "float s2 = __shfl_down_sync"), "shuffle both m and s the same way"),
+    (UPDATE, COMBINE.replace("float s2 = __shfl_xor_sync", "float s2 = __shfl_down_sync"), "must all be shuffled the same way"),
     (UPDATE, "s += __shfl_xor_sync(0xffffffffu, s, off);", "combined without its running maximum"),
 ])
 def test_online_softmax_near_misses(tmp_path, update, combine, fragment):

@@ -1,5 +1,7 @@
-"""Tuples merged by a shared-memory tree (issue #4): Welford (count, mean, m2) triples and online-softmax (max, sum)
-pairs, one array per component, merged by a step that is checked on a table of tuples, lanes without elements included."""
+"""Tuples merged across a block (issue #4): Welford (count, mean, m2) triples and online-softmax (max, sum) pairs by a
+shared-memory tree (one array per component), and argmax / Welford / online-softmax tuples in two levels (warp
+shuffles, per-warp tuples through shared memory, a second warp merge). Merge steps are checked on a table of tuples,
+lanes without elements included."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,3 +58,32 @@ def test_tuple_tree_near_misses_stay_unported(tmp_path, name, edit, fragment):
 def test_a_warp_online_softmax_starting_at_minus_infinity_is_refused(tmp_path):
     k = lift_corpus(tmp_path, "softmax_online_warp", ("float m = -FLT_MAX", "float m = -INFINITY"))
     assert k.lifted is None and "merging lanes that saw no element" in k.message, k.message
+
+
+# two levels: a warp merge of per-lane tuples, per-warp tuples through shared memory, a second warp merge
+@pytest.mark.parametrize(("name", "fragment"), [
+    ("row_argmax_two_level", "reduce_argmax(k2 < experts: x"),
+    ("softmax_online_two_level", "reduce_max(k1 < cols: x[cols*i0 + k1])"),
+])
+def test_tuples_merged_in_two_levels(tmp_path, name, fragment):
+    k = lift_corpus(tmp_path, name)
+    text = format_node(k.lifted.operator.stores[0].value).replace("logits", "x")
+    assert fragment in text, text
+    assert "x" not in k.lifted.block_requirements or k.lifted.block_requirements["x"] > 32
+
+
+@pytest.mark.parametrize(("name", "edit", "fragment"), [
+    # lanes without a warp's pair take position -1: it would win the tie rule against a real -INFINITY
+    ("row_argmax_two_level", ("warp_expert[lane] : 0;", "warp_expert[lane] : -1;"), "must take the reduction's identity"),
+    # lanes without a warp's pair take an m that is not the start value: the row's max could come from nowhere
+    ("softmax_online_two_level", ("warp_m[lane] : -FLT_MAX;", "warp_m[lane] : 0.0f;"), "must take the reduction's identity"),
+    # every lane publishes its warp's pair after a shift-down: only lane 0 holds it
+    ("row_argmax_two_level", ("  if (lane == 0) {\n    warp_score[warp]", "  {\n    warp_score[warp]"), "lane 0 of each warp"),
+    # the second level's result stored by every lane of warp 0 after a shift-down
+    ("row_argmax_two_level", ("if (lane == 0) expert_of[blockIdx.x] = expert;", "expert_of[blockIdx.x] = expert;"),
+     "complete in thread 0 only"),
+])
+def test_two_level_tuple_near_misses(tmp_path, name, edit, fragment):
+    k = lift_corpus(tmp_path, name, edit)
+    assert k.lifted is None and k.code == "C2C101", k
+    assert fragment in k.message, k.message

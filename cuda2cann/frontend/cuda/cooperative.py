@@ -24,7 +24,7 @@ from cuda2cann.frontend.cuda.accumulation import (
     replace_node,
     welford_updates,
 )
-from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs, online_pair_verdict, tuple_markers
+from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs
 from cuda2cann.frontend.cuda.cooperative_values import (
     ALL,
     COOPERATIVE,
@@ -88,6 +88,8 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
         self.pair_arrays: dict[str, str] = {}
         #: max partials by the variable they were accumulated in: online-softmax sums name their maximum
         self.online_maxima: dict[str, Partial] = {}
+        #: Welford groups: group -> role -> partial
+        self.welford_groups: dict[str, dict[str, Partial]] = {}
 
     # ------------------------------------------------------------ thread ids
     def fuse(self, e: sx.Expr) -> sx.Expr:
@@ -184,7 +186,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
             raise self.fail("C2C101", "a warp's share of a grid-wide reduction used as a value: only its atomicAdd by lane 0 "
                             "of each warp is translated", node)
         self.block_requirements["x"] = WARP
-        result = self.total(v.partial, node)
+        result = self.component_total(v.partial, node)
         if v.kind == "down":
             self.hold(result, THREAD0)
         return result
@@ -203,7 +205,10 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
         identity = IDENTITY.get(slots.partial.op)
         # max and min may also fill with the accumulators' start value: every partial has folded it in already
         neutral = {identity, *((constant(slots.partial.init),) if slots.partial.op in (Op.MAX, Op.MIN) else ())}
-        if not (isinstance(other, (Val, Idx)) and constant(as_node(other)) in neutral - {None}):
+        filler = constant(as_node(other)) if isinstance(other, (Val, Idx)) else None
+        if slots.partial.op in (Op.ARGMAX, Op.ARGMIN) and filler is not None and filler >= 0:
+            neutral = {filler}  # the position next to an identity value: never preferred to a lane's own (first) position
+        if filler not in neutral - {None}:
             raise self.fail("C2C101", "lanes without a warp's slot must take the reduction's identity (0 for a sum, "
                             "-INFINITY for max, INFINITY for min) or, for max and min, the accumulators' start value", node)
         if cond.index is None or cond.index[0] is not Op.LT or cond.index[1] not in (TID, LANE) \
@@ -485,41 +490,10 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
         return self.shuffle(var, stmt, sub, state, node)
 
     def pair_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
-        """The online-softmax combine of (max, sum) pairs across a warp: m' = max(m, m2), s' = s * exp(m - m') +
-        s2 * exp(m2 - m') with m2, s2 shuffled from the partner lane. Checked by evaluating one step with markers."""
-        pairs = [(n, p) for n, p in state.env.items() if isinstance(p, Partial) and p.online_max]
-        if not pairs and (self.arg_shuffle(var, body, sub, state) or self.welford_shuffle(var, body, sub, state)):
-            return None
-        if len(pairs) != 1:
-            raise self.fail("C2C101", "a halving loop of several statements that is not the online-softmax combine of one "
-                            "(max, sum) pair", body)
-        s_name, ps = pairs[0]
-        m_name, pm = ps.online_max, state.env.get(ps.online_max)
-        if not isinstance(pm, Partial) or pm.op is not Op.MAX or pm.lanes != ps.lanes:
-            raise self.fail("C2C101", f"the running maximum {m_name} of an online-softmax sum is not a max partial", body)
-        own, other = tuple_markers("online-softmax", "own"), tuple_markers("online-softmax", "other")
-        self.shuffle_reads = {m_name: other["m"], s_name: other["s"]}
-        self.shuffle_kinds = set()
-        probe = ThreadState({**sub.env, m_name: own["m"], s_name: own["s"], var: Idx(sx.sym("__o", 1, None))}, sub.conds)
-        try:
-            self.statement(body, probe)
-        finally:
-            self.shuffle_reads = {}
-        if len(self.shuffle_kinds) != 1:
-            raise self.fail("C2C101", "the online-softmax combine must shuffle both m and s the same way", body)
-        reason = online_pair_verdict(probe.env.get(m_name), probe.env.get(s_name), own, other, constant(pm.init))
-        if reason:
-            raise self.fail("C2C101", f"the online-softmax combine of {m_name}, {s_name}: {reason}", body)
-        if self.block_requirements.get("x", WARP) != WARP or pm.lanes == "grid":
-            raise self.fail("C2C101", "an online-softmax pair combined across a warp of a larger block (two-level pair "
-                            "combines are not lifted)", body)
-        self.block_requirements["x"] = WARP  # one warp holds the whole row
-        kind = self.shuffle_kinds.pop()
-        m_total = self.total(pm, body)
-        s_total = self.total(ps, body, m_total)
-        state.env[m_name], state.env[s_name] = m_total, s_total
-        for v in (m_total, s_total):
-            self.hold(v, THREAD0 if kind == "down" else ALL)
+        """A halving loop of several statements: the shuffle merge of a tuple (cooperative_pairs.tuple_shuffle)."""
+        if not self.tuple_shuffle(var, body, sub, state):
+            raise self.fail("C2C101", "a halving loop of several statements that is not the merge of a tuple (an argmax "
+                            "pair, a Welford triple or an online-softmax pair)", body)
 
     def shared_tree(self, var: str, stmt: TSNode, sub: ThreadState, state: ThreadState, whole_block: bool) -> None:
         s = sx.sym("__s", 1, None)

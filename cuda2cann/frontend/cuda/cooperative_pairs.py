@@ -19,7 +19,7 @@ from collections.abc import Callable
 from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.accumulation import IDENTITY, Accumulation, constant
-from cuda2cann.frontend.cuda.cooperative_values import ALL, THREAD0, TID, Partial, Shared
+from cuda2cann.frontend.cuda.cooperative_values import ALL, THREAD0, TID, Partial, Shared, WarpReduced, WarpSums
 from cuda2cann.frontend.cuda.cooperative_welford import merge_verdict
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import ThreadState
@@ -217,32 +217,56 @@ class ArgPairs:
         m_total = self.total(partials["m"], node)
         return {"m": m_total, "s": self.total(partials["s"], node, m_total)}
 
-    def arg_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState) -> bool:
-        """A halving loop shuffling an argmax / argmin pair across a warp; False when there is no such pair."""
-        partials = {n: v for n, v in state.env.items() if isinstance(v, Partial)}
-        names = self.arg_pair(partials, body)
-        if names is None:
+    def tuple_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState) -> bool:
+        """A halving loop of shuffles merging a tuple (argmax pair, Welford triple, online-softmax pair); False when
+        the variables hold no tuple. Over per-lane partials it is a warp's merge: the row's result in a warp per row,
+        else the first level of two (WarpReduced per component, decided where it is used); over per-warp slots read
+        back (WarpSums) it is the second level."""
+        found = {n: v for n, v in state.env.items() if isinstance(v, (Partial, WarpSums))}
+        partials = {n: v.partial if isinstance(v, WarpSums) else v for n, v in found.items()}
+        if not any(p.op in ARG_OPS or p.welford or p.online_max for p in partials.values()):
             return False
-        values, positions = names
-        pv, pi = partials[values], partials[positions]
-        if pv.lanes not in ("block", "warp") or self.block_requirements.get("x", 32) != 32:
-            raise self.fail("C2C101", "a (value, position) pair shuffled across a warp of a larger block (two-level pair "
-                            "combines are not lifted)", body)
-        self.block_requirements["x"] = 32  # one warp holds the whole row
-        own_v, own_i, other_v, other_i = pair_markers()
-        self.shuffle_reads, self.shuffle_kinds = {values: other_v, positions: other_i}, set()
-        probe = ThreadState({**sub.env, values: own_v, positions: own_i, var: Idx(sx.sym("__o", 1, None))}, sub.conds)
+        kind, members = self.tree_tuple(partials, body)
+        levels = {type(found[n]) for n in members.values()}
+        if len(levels) != 1:
+            raise self.fail("C2C101", f"a {kind} merge of per-lane partials and per-warp slots together", body)
+        by_role = {r: partials[n] for r, n in members.items()}
+        if any(p.lanes not in ("block", "warp") for p in by_role.values()):
+            raise self.fail("C2C101", f"a {kind} merge of partials strided over the grid", body)
+        own, other = tuple_markers(kind, "own"), tuple_markers(kind, "other")
+        self.shuffle_reads, self.shuffle_kinds = {n: other[r] for r, n in members.items()}, set()
+        probe = ThreadState({**sub.env, **{n: own[r] for r, n in members.items()}, var: Idx(sx.sym("__o", 1, None))}, sub.conds)
         try:
             self.statement(body, probe)
         finally:
             self.shuffle_reads = {}
         if len(self.shuffle_kinds) != 1:
-            raise self.fail("C2C101", "the value and the position must be shuffled the same way", body)
-        reason = combine_verdict(pi.op, probe.env.get(values), probe.env.get(positions))
+            raise self.fail("C2C101", f"the components of the {kind} tuple must all be shuffled the same way", body)
+        reason = self.tuple_verdict(kind, by_role, {r: probe.env.get(n) for r, n in members.items()}, own, other)
         if reason:
-            raise self.fail("C2C101", f"the (value, position) shuffle step: {reason}", body)
-        holders = THREAD0 if self.shuffle_kinds.pop() == "down" else ALL
-        state.env[values], state.env[positions] = self.total(pv, body), self.arg_total(pi)
-        for v in (state.env[values], state.env[positions]):
-            self.hold(v, holders)
+            raise self.fail("C2C101", f"the {kind} shuffle step: {reason}", body)
+        shuffle = self.shuffle_kinds.pop()
+        first = found[members[next(iter(members))]]
+        if isinstance(first, WarpSums):  # the second level: the warps' tuples merged into the row's
+            holders = self.second_level_holders(first, shuffle, state)
+        elif next(iter(by_role.values())).lanes == "block" and self.block_requirements.get("x") != 32:
+            for r, n in members.items():  # one merge per warp: the row's result only in a block of one warp
+                state.env[n] = WarpReduced(by_role[r], shuffle)
+            return True
+        else:
+            self.block_requirements["x"] = 32  # one warp holds the whole row
+            holders = THREAD0 if shuffle == "down" else ALL
+        for r, value in self.tuple_totals(kind, by_role, body).items():
+            state.env[members[r]] = value
+            self.hold(value, holders)
         return True
+
+    def component_total(self, p: Partial, node: TSNode) -> Val:
+        """The row's value of one partial, a tuple's component included (a warp's merge used as the row's result)."""
+        if p.op in ARG_OPS:
+            return self.arg_total(p)
+        if p.welford:
+            return self.welford_totals(self.welford_groups[p.group])[p.welford]
+        if p.online_max:
+            return self.total(p, node, self.total(self.online_maxima[p.online_max], node))
+        return self.total(p, node)

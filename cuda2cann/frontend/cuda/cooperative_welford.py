@@ -17,14 +17,14 @@ import math
 from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.accumulation import Accumulation, constant
-from cuda2cann.frontend.cuda.cooperative_values import ALL, THREAD0, Partial
+from cuda2cann.frontend.cuda.cooperative_values import Partial
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import ThreadState, rebind_reduces
 from cuda2cann.frontend.cuda.values import Idx, Val, Value, as_node
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
 from cuda2cann.ir.interpreter import Interpreter
-from cuda2cann.ir.nodes import Binary, Const, IndexValue, Param, Reduce
+from cuda2cann.ir.nodes import Binary, Const, IndexValue, Reduce
 from cuda2cann.ir.ops import Op
 
 F32, INT32 = dtype("float32"), dtype("int32")
@@ -86,6 +86,7 @@ class WelfordTriples:
             k = sx.sym(f"k{self.axis_counter}", 0, None)
             f = Const(1, INT32) if role == "count" else rename_axes(found[name].body, {axis: k}, 0)
             state.env[name] = Partial(Op.ADD, k.name, extent, f, Const(0, f.dtype), lanes, welford=role, group=group)
+            self.welford_groups.setdefault(group, {})[role] = state.env[name]
 
     def welford_totals(self, partials: dict[str, Partial]) -> dict[str, Value]:
         """count = n, mean = sum(f) / max(n, 1), m2 = sum((f - mean)^2)."""
@@ -98,42 +99,3 @@ class WelfordTriples:
         total_m2 = Reduce(Op.ADD, m2.axis, m2.extent, Binary(Op.MUL, deviation, deviation), F32)
         return {"count": Val(IndexValue(n, INT32)), "mean": Val(total_mean), "m2": Val(total_m2)}
 
-    def welford_group(self, state: ThreadState, node: TSNode) -> dict[str, str] | None:
-        """role -> variable of the one Welford group among the state's partials, None without one."""
-        members = [(n, p) for n, p in state.env.items() if isinstance(p, Partial) and p.welford]
-        if not members:
-            return None
-        if len({p.group for _, p in members}) != 1 or len(members) != 3:
-            raise self.fail("C2C101", "a merge step over several Welford groups", node)
-        return {p.welford: n for n, p in members}
-
-    def welford_shuffle(self, var: str, body: TSNode, sub: ThreadState, state: ThreadState) -> bool:
-        """A halving loop shuffling a Welford triple across a warp; False when there is none."""
-        names = self.welford_group(state, body)
-        if names is None:
-            return False
-        partials = {role: state.env[n] for role, n in names.items()}
-        if partials["mean"].lanes not in ("block", "warp") or self.block_requirements.get("x", 32) != 32:
-            raise self.fail("C2C101", "a Welford triple shuffled across a warp of a larger block (two-level merges are not "
-                            "lifted)", body)
-        self.block_requirements["x"] = 32  # one warp holds the whole row
-        markers = {f"{side}_{r}": Val(Param(f"__{side}_{r}", INT32 if r == "count" else F32)) for side in ("own", "other")
-                   for r in ROLES}
-        self.shuffle_reads = {names[r]: markers[f"other_{r}"] for r in ROLES}
-        self.shuffle_kinds = set()
-        own = {names[r]: markers[f"own_{r}"] for r in ROLES}
-        probe = ThreadState({**sub.env, **own, var: Idx(sx.sym("__o", 1, None))}, sub.conds)
-        try:
-            self.statement(body, probe)
-        finally:
-            self.shuffle_reads = {}
-        if len(self.shuffle_kinds) != 1:
-            raise self.fail("C2C101", "the count, mean and m2 must be shuffled the same way", body)
-        reason = merge_verdict(probe.env, names, markers)
-        if reason:
-            raise self.fail("C2C101", f"the Welford merge step: {reason}", body)
-        holders = THREAD0 if self.shuffle_kinds.pop() == "down" else ALL
-        for role, value in self.welford_totals(partials).items():
-            state.env[names[role]] = value
-            self.hold(value, holders)
-        return True
