@@ -25,6 +25,7 @@ from cuda2cann.frontend.cuda.accumulation import (
     welford_updates,
 )
 from cuda2cann.frontend.cuda.cooperative_pairs import ArgPairs
+from cuda2cann.frontend.cuda.cooperative_unrolled import UnrolledTrees
 from cuda2cann.frontend.cuda.cooperative_values import (
     ALL,
     COOPERATIVE,
@@ -49,7 +50,16 @@ from cuda2cann.frontend.cuda.cooperative_welford import WelfordTriples
 from cuda2cann.frontend.cuda.domain import BLOCK_DIM_X, GRID_DIM_X, identity_of
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.library_collectives import Group, LibraryCollectives
-from cuda2cann.frontend.cuda.lift import ATOMIC_OPS, Lifter, LiftError, RawStore, ThreadState, _is_bare_return, counter_step
+from cuda2cann.frontend.cuda.lift import (
+    ATOMIC_OPS,
+    Lifter,
+    LiftError,
+    RawStore,
+    ThreadState,
+    _constant_truth,
+    _is_bare_return,
+    counter_step,
+)
 from cuda2cann.frontend.cuda.parser import text
 from cuda2cann.frontend.cuda.values import Cond, Idx, Val, Value, as_node, common_type, conjuncts, negate, type_of
 from cuda2cann.ir import symbolic as sx
@@ -64,7 +74,7 @@ TILE_SHUFFLES = {"shfl_down": "down", "shfl_xor": "xor"}
 BLOCK_ROW = sx.sym("gid.b", 0, None)  # blockIdx.x
 
 
-class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
+class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollectives, Lifter):
     """The Lifter with shared memory, barriers and shuffles understood as parts of a row reduction."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -238,7 +248,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
                     state.env[self.pair_arrays[shared.name]] = value  # a (value, position) tree step writes its own lane
                     return
                 if isinstance(value, Partial) and isinstance(index, Idx) and index.e == TID:
-                    state.env[shared.name] = Shared(shared.name, partial=value)
+                    state.env[shared.name] = Shared(shared.name, partial=value, synced=False)
                     return
                 if isinstance(value, WarpReduced) and isinstance(index, Idx) and index.e == WARP_INDEX:
                     return self.store_per_warp(shared, value, state, node)
@@ -248,7 +258,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
                     state.env[shared.name] = replace(shared, reduced=self.publish(value, state, node))
                     return
                 if isinstance(value, Val) and isinstance(index, Idx) and index.e == TID:  # one element per thread
-                    state.env[shared.name] = Shared(shared.name, lane_value=value, lane_store=node)
+                    state.env[shared.name] = Shared(shared.name, lane_value=value, lane_store=node, synced=False)
                     return
                 raise self.fail("C2C101", f"store {text(left)!r} to shared memory is not a lane's partial, a warp's "
                                 "combination or a reduced value", node)
@@ -344,8 +354,12 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
     STATEMENTS: ClassVar[dict[str, str]] = {**Lifter.STATEMENTS, "type_definition": "s_typedef", "alias_declaration": "s_typedef"}
 
     def s_expression(self, node: TSNode, state: ThreadState) -> None:
-        if not self.tile_declaration(node, state):
-            super().s_expression(node, state)
+        if self.tile_declaration(node, state) or (node.named_children and self.unrolled_step(node.named_children[0], state)):
+            return
+        super().s_expression(node, state)
+
+    def passes_by_reference(self, value: Value) -> bool:
+        return isinstance(value, Shared)  # a shared array passed to a helper: its steps change the caller's array
 
     def convert_decl(self, value: Value, ctype, node: TSNode) -> Value:
         return value if isinstance(value, Group) else super().convert_decl(value, ctype, node)
@@ -361,6 +375,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
                 self.shuffle_kinds.add(SHUFFLES[text(fn)])
                 return self.shuffle_reads[args[1]]
         if fn.type == "identifier" and text(fn) in ("__syncthreads", "__syncwarp"):
+            self.barrier(state)
             return Idx(sx.const(0))  # ordering only: the collectives around it are recognised as wholes
         return super().e_call(node, state)
 
@@ -368,6 +383,12 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
     def s_if(self, node: TSNode, state: ThreadState) -> None:
         """`if (row < rows) { ...the whole row's work... }`: a guard of the row, like an early return."""
         cond_node, other = node.child_by_field_name("condition"), node.child_by_field_name("alternative")
+        truth = _constant_truth(self.condition(cond_node, ThreadState(dict(state.env), state.conds)))
+        if truth is not None:  # `if (kBlock >= 256)` on a template constant: only one branch exists
+            branch = node.child_by_field_name("consequence") if truth else other
+            if branch is not None:
+                self.statement(branch.named_children[0] if branch.type == "else_clause" else branch, state)
+            return None
         if other is None and not _is_bare_return(node.child_by_field_name("consequence")):
             cond = self.condition(cond_node, state)
             lanes = {s.name for s in sx.free_symbols(cond.index[1]) | sx.free_symbols(cond.index[2])} if cond.index else {"?"}
@@ -408,8 +429,9 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
                 raise self.fail("C2C101", "a loop from threadIdx.x must step by blockDim.x, warpSize or a power-of-two block size",
                                 update)
             return self.strided(var, cond, node.child_by_field_name("body"), sub, state, lanes)
-        if update_text in (f"{var}>>=1", f"{var}/=2", f"{var}={var}>>1", f"{var}={var}/2") and text(cond).replace(" ", "") == f"{var}>0":
-            return self.halving(var, start, node.child_by_field_name("body"), sub, state, node)
+        stop = _halving_stop(text(cond).replace(" ", ""), var)
+        if update_text in (f"{var}>>=1", f"{var}/=2", f"{var}={var}>>1", f"{var}={var}/2") and stop is not None:
+            return self.halving(var, start, node.child_by_field_name("body"), sub, state, node, stop)
         return super().s_for(node, state)
 
     def strided(self, var: str, cond: TSNode, body: TSNode, sub: ThreadState, state: ThreadState, lanes: str) -> None:
@@ -474,8 +496,10 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
         state.env.update({n: v for n, v in real.env.items() if n in state.env and n not in changed and n != var
                           and n not in counters})
 
-    def halving(self, var: str, start: Value, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode) -> None:
-        """A loop whose variable halves down to 1: a shared-memory tree or a shuffle butterfly."""
+    def halving(self, var: str, start: Value, body: TSNode, sub: ThreadState, state: ThreadState, node: TSNode,
+                stop: int = 0) -> None:
+        """A loop whose variable halves down to 1: a shared-memory tree or a shuffle butterfly. A tree may stop early
+        (`s > 32`): lanes [0, 2 * stop) then hold combinations, for unrolled steps to finish (cooperative_unrolled)."""
         first = start.e if isinstance(start, Idx) else None
         block_half = sx.floordiv(sx.sym("blockDim.x", 1, None), 2)
         if "x" in self.block_requirements and self.block_requirements["x"] > WARP and first == sx.const(self.block_requirements["x"] // 2):
@@ -484,7 +508,9 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
             raise self.fail("C2C101", f"a halving loop starting at {first} (expected blockDim.x / 2 or warpSize / 2)", node)
         stmt = body.named_children[0] if body.type == "compound_statement" else body
         if stmt.type == "if_statement":
-            return self.shared_tree(var, stmt, sub, state, first == block_half)
+            return self.shared_tree(var, stmt, sub, state, first == block_half, stop)
+        if stop:
+            raise self.fail("C2C101", f"a shuffle loop that stops at {stop} (only shared-memory trees may stop early)", node)
         if body.type == "compound_statement" and len(body.named_children) > 1:
             return self.pair_shuffle(var, body, sub, state, node)
         return self.shuffle(var, stmt, sub, state, node)
@@ -495,7 +521,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
             raise self.fail("C2C101", "a halving loop of several statements that is not the merge of a tuple (an argmax "
                             "pair, a Welford triple or an online-softmax pair)", body)
 
-    def shared_tree(self, var: str, stmt: TSNode, sub: ThreadState, state: ThreadState, whole_block: bool) -> None:
+    def shared_tree(self, var: str, stmt: TSNode, sub: ThreadState, state: ThreadState, whole_block: bool, stop: int = 0) -> None:
         s = sx.sym("__s", 1, None)
         sub.env[var] = Idx(s)
         update = stmt.child_by_field_name("consequence")
@@ -520,6 +546,11 @@ class CooperativeLifter(ArgPairs, WelfordTriples, LibraryCollectives, Lifter):
             raise self.fail("C2C101", "the tree step is not `sh[tid] op= sh[tid + s]` over the lanes' partials", update)
         if shared.partial.op is not op or (shared.partial.lanes in ("block", *GRID_WIDE)) != whole_block:
             raise self.fail("C2C101", "the tree combines with another op or over other lanes than the partials", update)
+        if stop:  # the loop ends at s = 2 * stop: the last steps follow, written out
+            if not whole_block:
+                raise self.fail("C2C101", "a warp's halving tree that stops early", update)
+            state.env[target] = Shared(target, partial=shared.partial, remaining=sx.const(2 * stop))
+            return
         state.env[target] = Shared(target, reduced=self.finish(shared.partial, update))
 
     def lane_elements(self, value: Val, op: Op, node: TSNode) -> Partial:
@@ -695,6 +726,16 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
             for own, other in ((args[0], args[1]), (args[1], args[0])):
                 if text(own) == v and (kind := shuffle_of(other)):
                     return _COMBINE_CALLS[text(right.child_by_field_name("function"))], v, kind
+    return None
+
+
+def _halving_stop(cond: str, var: str) -> int | None:
+    """C of a halving loop's condition `var > C` (0, or a power of two), else None."""
+    if not cond.startswith(f"{var}>") or cond.startswith(f"{var}>="):
+        return None
+    bound = cond[len(var) + 1:]
+    if bound.isdigit() and (int(bound) == 0 or int(bound) & (int(bound) - 1) == 0):
+        return int(bound)
     return None
 
 

@@ -54,6 +54,10 @@ class Shared:
     #: each thread's one element (`sh[tid] = v`), a partial once a tree gives its op
     lane_value: Value | None = None
     lane_store: object = None  # the syntax node of that store, for findings
+    #: lanes [0, remaining) hold combinations after some tree steps (None: every lane of the block, no step yet)
+    remaining: sx.Expr | None = None
+    #: no write since the last barrier (`__syncthreads` / `__syncwarp`): other lanes may read what was written
+    synced: bool = True
 
 
 @dataclass(frozen=True)

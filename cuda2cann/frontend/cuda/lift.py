@@ -743,12 +743,19 @@ class Lifter:
             result = Val(Select(taken.node, as_node(value, t), as_node(result, t)))
         return self.convert(result, want) if want is not None and isinstance(result, (Idx, Val, Cond)) else result
 
+    def passes_by_reference(self, value: Value) -> bool:
+        """Whether a value passed to a helper is shared with it (its changes reach the caller): in subclasses."""
+        return False
+
     def reference_arguments(self, fn: FunctionDef, node: TSNode, state: ThreadState) -> dict[str, str]:
-        """Parameter -> caller variable for the non-const reference parameters of a call: each must name a variable."""
+        """Parameter -> caller variable for the non-const reference parameters of a call (each must name a variable),
+        and for the variables whose value passes by reference (a shared array)."""
         args = node.child_by_field_name("arguments").named_children
         outs = {}
         for p, arg in zip(fn.params, args, strict=False):
-            if p.type.reference and not p.type.const and not p.type.pointer:
+            if arg.type == "identifier" and self.passes_by_reference(state.env.get(text(arg))):
+                outs[p.name] = text(arg)
+            elif p.type.reference and not p.type.const and not p.type.pointer:
                 if arg.type != "identifier" or text(arg) not in state.env:
                     raise self.fail("C2C103", f"the reference parameter {p.name} of {fn.name} is bound to {text(arg)!r}, not to "
                                     "a variable", node)
