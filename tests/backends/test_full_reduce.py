@@ -41,6 +41,20 @@ KERNELS = {
           acc = warp_sum(acc);
           if ((threadIdx.x & 31) == 0) atomicAdd(out, acc);
         }""",
+    # a product over the whole tensor in one block (a tree of *=): halving Muls per core, partials multiplied in order
+    "prod_all": """
+        __global__ void prod_all(const float* x, float* out, int n) {
+          __shared__ float sh[256];
+          float p = 1.0f;
+          for (int i = threadIdx.x; i < n; i += blockDim.x) p *= x[i];
+          sh[threadIdx.x] = p;
+          __syncthreads();
+          for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+            if (threadIdx.x < s) sh[threadIdx.x] *= sh[threadIdx.x + s];
+            __syncthreads();
+          }
+          if (threadIdx.x == 0) out[0] = sh[0];
+        }""",
 }
 
 
@@ -48,7 +62,7 @@ def translate(tmp_path: Path, name: str, **kw):
     return translate_text(tmp_path, name, KERNELS[name], **kw)
 
 
-@pytest.mark.parametrize("name", ["sum_squares", "half_sum"])
+@pytest.mark.parametrize("name", ["sum_squares", "half_sum", "prod_all"])
 def test_full_reductions_over_all_cores_are_equivalent(tmp_path, name):
     record = translate(tmp_path, name, validate=True, options=ValidateOptions(cases=3, seed=5, devices=False))
     assert record.status == "translated" and record.op_class == "reduction", record.findings
@@ -63,6 +77,11 @@ def test_atomic_min_through_an_integer_reinterpretation_stays_unported(tmp_path)
     assert record.status == "unported" and record.findings
 
 
+def test_a_product_combined_as_a_sum_is_a_mismatch(tmp_path):
+    record = translate(tmp_path, "prod_all")
+    assert validate_mutant(record, "prod_all", "total = total * partial;", "total = total + partial;", seed=5) == "mismatch"
+
+
 def test_a_partial_combine_that_skips_a_core_is_a_mismatch(tmp_path):
     record = translate(tmp_path, "sum_squares")
     assert validate_mutant(record, "sum_squares", "for (uint32_t b = 0; b < tiling_.c2cCores; ++b)",
@@ -70,7 +89,7 @@ def test_a_partial_combine_that_skips_a_core_is_a_mismatch(tmp_path):
 
 
 @pytest.mark.skipif(cann_root() is None, reason="set CUDA2CANN_CANN_ROOT to a CANN toolkit to check against the real headers")
-@pytest.mark.parametrize("name", ["sum_squares", "half_sum"])
+@pytest.mark.parametrize("name", ["sum_squares", "half_sum", "prod_all"])
 def test_full_reduce_kernels_compile_with_the_real_headers(tmp_path, name):
     record = translate(tmp_path, name)
     assert syntax_check(Path(record.output) / f"{name}.cpp", cann_root()) == []

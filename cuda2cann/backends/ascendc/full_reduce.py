@@ -7,7 +7,8 @@ Two launches of the same operator, in stream order:
    slot of a GM workspace;
 2. `NAME_combine` on one core: the scalar unit combines the partials in core order (deterministic) and
    applies g with the output's old value, which is then written back.
-min is max of the negation (exact). Integer accumulations are refused (no exact integer ReduceSum on A2).
+min is max of the negation (exact); a product folds chunks with Mul and collapses by halving Muls, then the scalar
+unit. int32 sums, maxima and minima fold on int32 tiles (exact); integer products are refused.
 """
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from dataclasses import dataclass, field
 from cuda2cann.backends.ascendc.isel import Instr, LowerError, Selector, Tile, c_type
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
 from cuda2cann.backends.ascendc.row_reduce import (
+    IDENTITY_C,
     INT_FOLD_API,
     INT_IDENTITY_C,
     MAX_CHUNK_ELEMS,
+    REDUCE_API,
     RowTiling,
     finish_expr,
     int_reduced_tile,
@@ -88,9 +91,11 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     if len(found) != 1 or isinstance(found[0].body, Reduce):
         raise LowerError("C2C213", "a full reduction over more than one axis (flatten the input to one dimension)")
     red = found[0]
-    if red.op not in (Op.ADD, Op.MAX, Op.MIN):
+    if red.op not in (Op.ADD, Op.MAX, Op.MIN, Op.MUL):
         raise LowerError("C2C213", f"no full-reduction lowering for a {red.op.value} reduction")
     integer = not red.dtype.is_float
+    if integer and red.op is Op.MUL:
+        raise LowerError("C2C213", "an integer product over a whole tensor (floating-point products are lowered)")
     if integer and red.dtype.name != "int32":
         raise LowerError("C2C213", f"a {red.dtype.name} full reduction (int32 and floating point are lowered)")
     k = sx.sym(red.axis, 0, None)
@@ -121,8 +126,8 @@ def plan_full_reduce(lifted: LiftedKernel, soc: SocProfile) -> FullReducePlan:
     plan = FullReducePlan(op, op.name, _class_name(op.name), sx.smax(red.extent, 0),
                           [*(TensorArg(p.name, p.dtype.ascendc, p.role) for p in tensors), TensorArg(WORKSPACE, acc_ctype, "workspace")],
                           list(inputs.values()), scalars, instrs, temps, body,
-                          INT_FOLD_API[red.op] if integer else "ReduceMax" if red.op in (Op.MAX, Op.MIN) else "ReduceSum",
-                          negate, INT_IDENTITY_C[red.op] if integer else "-__builtin_inff()" if red.op in (Op.MAX, Op.MIN) else "0.0f",
+                          INT_FOLD_API[red.op] if integer else REDUCE_API[red.op], negate,
+                          INT_IDENTITY_C[red.op] if integer else IDENTITY_C[red.op],
                           store.tensor,
                           sx.to_c(sx.substitute(store.index, {s.name: sx.sym(f"tiling_.{s.name}") for s in scalars})),
                           out.dtype.ascendc, finish, chunk, soc, chunk * per_elem + 8 * 1024, sorted(selector.notes),
