@@ -1,15 +1,19 @@
-"""Argmax / argmin across the threads of a row: (value, position) pairs combined by a tree or by shuffles.
+"""Tuples merged across the threads of a row: argmax / argmin (value, position) pairs, Welford (count, mean, m2)
+triples (cooperative_welford) and online-softmax (max, sum) pairs.
 
-Each thread keeps the first position of its extreme over its strided elements (`if (v > best) { best = v; bi = c; }`);
-a combine step takes the partner's pair when its value is better or, on a tie, its position is smaller:
+Each thread keeps its tuple over its strided elements (argmax: `if (v > best) { best = v; bi = c; }`, the first
+position of its extreme). A merge step takes the partner's tuple into its own, in a shared-memory tree (one array per
+component, `if (tid < s) { ... }`) or a halving loop of shuffles, possibly in two levels (each warp, then the warps'
+tuples published through shared memory). A step is checked by evaluating it once with markers for the two tuples
+and then on a table of tuples, so any spelling of the same merge is recognised:
 
-    if (ov > sv[tid] || (ov == sv[tid] && oi < si[tid])) { sv[tid] = ov; si[tid] = oi; }     // shared-memory tree
+    if (ov > sv[tid] || (ov == sv[tid] && oi < si[tid])) { sv[tid] = ov; si[tid] = oi; }     // argmax pair, tree
     float ov = __shfl_down_sync(m, best, o); int oi = __shfl_down_sync(m, bi, o); if (...) { best = ov; bi = oi; }
 
-That is the first position of the row's extreme whatever the order of combination: `reduce_argmax`. A step is
-checked by evaluating it once with markers and then on a table of pairs, ties included, so any spelling of the same
-rule is recognised. Without the tie rule the winner of a tie depends on which thread found it, not on the position
-(thread 0's element 256 beats thread 1's element 1): such kernels are refused with that reason.
+The merged argmax is the first position of the row's extreme whatever the order; without the tie rule a tie is
+won by the thread that found it, not by the smaller position (thread 0's element 256 beats thread 1's element 1),
+and the kernel is refused with that reason. Online-softmax merges are also checked on lanes that saw no element,
+which merge to NaN in the CUDA original when m starts at -INFINITY.
 """
 from __future__ import annotations
 
@@ -36,10 +40,6 @@ ARG_OPS = (Op.ARGMAX, Op.ARGMIN)
 PAIR_TABLE = ((1.0, 5, 2.0, 9), (2.0, 5, 1.0, 3), (1.0, 5, 1.0, 3), (1.0, 3, 1.0, 5), (-1.0, 8, -1.0, 2),
               (-math.inf, 0, -math.inf, 7), (-math.inf, 4, 3.0, 7), (3.0, 2, -math.inf, 0), (0.5, 1, -0.5, 0))
 PAIR_NAMES = ("__own_v", "__own_i", "__other_v", "__other_i")
-
-
-def pair_markers() -> tuple[Val, Val, Val, Val]:
-    return tuple(Val(Param(n, F32 if n.endswith("_v") else INT32)) for n in PAIR_NAMES)
 
 
 #: the roles of each tuple kind and their marker names / types
