@@ -90,8 +90,21 @@ def test_accumulator_not_at_identity_is_combined_on_the_scalar_unit():
     op = lifted.operator
     lifted = LiftedKernel(Operator(op.name, op.params, op.axes, (Store("out", ROW, value),), "reduction"), {"i0": "gid.r"})
     plan = plan_row_reduce(lifted, soc_profile("Ascend910B2"))
-    zero, d = "static_cast<float>(0.0)", "static_cast<float>(127.0)"
+    zero, d = "0.0f", "127.0f"
     assert plan.finish == f"(({zero} > reduced ? {zero} : reduced) / {d})"
+
+
+def test_an_infinite_start_value_is_a_cpp_constant():
+    """`m = INFINITY; m = fmaxf(m, x)` → max(inf, reduce_max x): the finishing expression spells inf as C++ can."""
+    from cuda2cann.ir.nodes import Const
+    lifted = row_op(Op.MAX, lambda x: x, "max_from_inf")
+    (store,) = lifted.operator.stores
+    op = lifted.operator
+    value = Binary(Op.MAX, Const(float("inf"), F32), store.value)
+    lifted = LiftedKernel(Operator(op.name, op.params, op.axes, (Store("out", ROW, value),), "reduction"), {"i0": "gid.r"})
+    plan = plan_row_reduce(lifted, soc_profile("Ascend910B2"))
+    inf = "static_cast<float>(__builtin_inff())"
+    assert plan.finish == f"({inf} > reduced ? {inf} : reduced)"
 
 
 def test_generated_spec_launches_like_the_files_own_launch_site(tmp_path):

@@ -153,7 +153,7 @@ class Selector:
         t = compute_type(node.dtype)
         match node:
             case Const(value=v):
-                return Scalar(_literal(v, t), t)
+                return Scalar(literal(v, t), t)
             case Param(name=n):
                 return Scalar(self.scalar_names[n], t)
             case IndexValue(index=e):
@@ -208,21 +208,21 @@ class Selector:
         if node.op in _UNARY_API:
             return self.emit(_UNARY_API[node.op], self.temp(t), x)
         if node.op is Op.NEG:
-            return self.emit("Muls", self.temp(t), x, Scalar(_literal(-1, t), t))
+            return self.emit("Muls", self.temp(t), x, Scalar(literal(-1, t), t))
         if node.op is Op.TANH:  # tanh(x) = 1 - 2 / (exp(2x) + 1): exact identity; exp overflow gives 1, underflow -1
-            e = self.emit("Muls", self.temp(t), x, Scalar(_literal(2, t), t))
+            e = self.emit("Muls", self.temp(t), x, Scalar(literal(2, t), t))
             self.emit("Exp", e, e)
-            self.emit("Adds", e, e, Scalar(_literal(1, t), t))
-            two = self.emit("Duplicate", self.temp(t), Scalar(_literal(2, t), t))
+            self.emit("Adds", e, e, Scalar(literal(1, t), t))
+            two = self.emit("Duplicate", self.temp(t), Scalar(literal(2, t), t))
             self.emit("Div", e, two, e)
-            self.emit("Muls", e, e, Scalar(_literal(-1, t), t))
+            self.emit("Muls", e, e, Scalar(literal(-1, t), t))
             self.notes.add("tanh composed as 1 - 2/(exp(2x)+1)")
-            return self.emit("Adds", e, e, Scalar(_literal(1, t), t), comment="tanh(x) = 1 - 2/(exp(2x)+1)")
+            return self.emit("Adds", e, e, Scalar(literal(1, t), t), comment="tanh(x) = 1 - 2/(exp(2x)+1)")
         if node.op is Op.SIGMOID:  # sigmoid(x) = 1 / (1 + exp(-x))
-            e = self.emit("Muls", self.temp(t), x, Scalar(_literal(-1, t), t))
+            e = self.emit("Muls", self.temp(t), x, Scalar(literal(-1, t), t))
             self.emit("Exp", e, e)
-            self.emit("Adds", e, e, Scalar(_literal(1, t), t))
-            one = self.emit("Duplicate", self.temp(t), Scalar(_literal(1, t), t))
+            self.emit("Adds", e, e, Scalar(literal(1, t), t))
+            one = self.emit("Duplicate", self.temp(t), Scalar(literal(1, t), t))
             return self.emit("Div", e, one, e, comment="sigmoid(x) = 1/(1+exp(-x))")
         if node.op is Op.ERF and t.name == "float32":
             return self.erf(x, t)
@@ -234,24 +234,24 @@ class Selector:
         """erf has no identity over the vector instructions: Abramowitz & Stegun 7.1.26 (a public-domain rational
         approximation, |error| <= 1.5e-7, below CUDA's own 2-ulp erff at the tolerances used), made odd with a select:
         erf(|x|) = 1 - (a1 t + ... + a5 t^5) exp(-x^2), t = 1 / (1 + p |x|)."""
-        one = Scalar(_literal(1, t), t)
+        one = Scalar(literal(1, t), t)
         z = self.emit("Abs", self.temp(t), x)
-        tt = self.emit("Muls", self.temp(t), z, Scalar(_literal(0.3275911, t), t))
+        tt = self.emit("Muls", self.temp(t), z, Scalar(literal(0.3275911, t), t))
         self.emit("Adds", tt, tt, one)
         ones = self.emit("Duplicate", self.temp(t), one)
         self.emit("Div", tt, ones, tt)
-        poly = self.emit("Muls", self.temp(t), tt, Scalar(_literal(_AS_7_1_26[-1], t), t))
+        poly = self.emit("Muls", self.temp(t), tt, Scalar(literal(_AS_7_1_26[-1], t), t))
         for a in reversed(_AS_7_1_26[:-1]):  # Horner: (((a5 t + a4) t + a3) t + a2) t + a1, then * t
-            self.emit("Adds", poly, poly, Scalar(_literal(a, t), t))
+            self.emit("Adds", poly, poly, Scalar(literal(a, t), t))
             self.emit("Mul", poly, poly, tt)
         sq = self.emit("Mul", self.temp(t), z, z)
-        self.emit("Muls", sq, sq, Scalar(_literal(-1, t), t))
+        self.emit("Muls", sq, sq, Scalar(literal(-1, t), t))
         self.emit("Exp", sq, sq)
         self.emit("Mul", poly, poly, sq)
-        self.emit("Muls", poly, poly, Scalar(_literal(-1, t), t))
+        self.emit("Muls", poly, poly, Scalar(literal(-1, t), t))
         self.emit("Adds", poly, poly, one)  # erf(|x|)
-        neg = self.emit("Muls", self.temp(t), poly, Scalar(_literal(-1, t), t))
-        mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), x, Scalar(_literal(0, t), t),
+        neg = self.emit("Muls", self.temp(t), poly, Scalar(literal(-1, t), t))
+        mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), x, Scalar(literal(0, t), t),
                          extra=("AscendC::CMPMODE::LT",), count="alignedCount")
         self.notes.add(Approximation("erf approximated by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7)"))
         return self.emit("Select", self.temp(t), mask, neg, poly, extra=("AscendC::SELMODE::VSEL_TENSOR_TENSOR_MODE",),
@@ -264,7 +264,7 @@ class Selector:
         back = self.cast(as_int, t) if t.name == "float32" else self.cast(self.cast(as_int, F32), t)
         magnitude = self.emit("Abs", self.temp(t), x)
         limit = 8388608.0 if t.name == "float32" else 1024.0
-        mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), magnitude, Scalar(_literal(limit, t), t),
+        mask = self.emit("CompareScalar", self.temp(dtype("uint8"), "mask"), magnitude, Scalar(literal(limit, t), t),
                          extra=("AscendC::CMPMODE::LT",), count="alignedCount")
         self.notes.add(f"{op.value} computed by a rounding Cast to int32 and back where |x| < {limit:g}")
         return self.emit("Select", self.temp(t), mask, back, x, extra=("AscendC::SELMODE::VSEL_TENSOR_TENSOR_MODE",),
@@ -310,7 +310,7 @@ class Selector:
         if op is Op.SUB and not scalar_first:
             return self.emit("Adds", self.temp(t), x, Scalar(f"-({s.expr})", t))
         if op is Op.SUB:
-            neg = self.emit("Muls", self.temp(t), x, Scalar(_literal(-1, t), t))
+            neg = self.emit("Muls", self.temp(t), x, Scalar(literal(-1, t), t))
             return self.emit("Adds", neg, neg, s)
         if op is Op.DIV and not scalar_first and _power_of_two(s.expr):  # exact: scaling by 2^-k
             return self.emit("Muls", self.temp(t), x, Scalar(f"{c_type(t)}(1) / ({s.expr})", t))
@@ -360,7 +360,8 @@ def _is_int_equality(cond: Binary) -> bool:
     return cond.op in (Op.EQ, Op.NE) and compute_type(cond.a.dtype).name == "int32"
 
 
-def _literal(v: float | int | bool, t: DType) -> str:
+def literal(v: float | int | bool, t: DType) -> str:
+    """A C++ constant of type t, infinities and NaN included."""
     if t.is_float:
         if v != v:
             return f"static_cast<{c_type(t)}>(__builtin_nanf(\"\"))"

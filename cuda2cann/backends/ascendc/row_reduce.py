@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type, compute_type
+from cuda2cann.backends.ascendc.isel import Instr, LowerError, Scalar, Selector, Tile, c_type, compute_type, literal
 from cuda2cann.backends.ascendc.pointwise import ALIGN_ELEMS, BUFFER_NUM, TensorArg, _allocate, _class_name, _index_c
 from cuda2cann.frontend.cuda.domain import LiftedKernel, identity_of
 from cuda2cann.ir import symbolic as sx
@@ -177,7 +177,7 @@ def finish_expr(value: Node, red: Reduce, var: str, scalar_names: dict[str, str]
 
     match value:
         case Const(value=v, type=t):
-            return f"static_cast<{c_type(compute_type(t))}>({float(v) if t.is_float else int(v)!r})"
+            return literal(v, compute_type(t))
         case Param(name=n):
             return scalar_names[n]
         case Binary(op=op, a=a, b=b) if op in (Op.ADD, Op.SUB, Op.MUL, Op.DIV):

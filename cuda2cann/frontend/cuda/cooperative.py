@@ -144,8 +144,12 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
         if self.tree_reads and isinstance(index, Idx) and (shared.name, index.e) in self.tree_reads:
             return self.tree_reads[(shared.name, index.e)]
         if shared.reduced is not None and isinstance(index, Idx) and index.e == sx.const(0):
+            self.check_visible(shared, state, node)
             return shared.reduced
         if shared.per_warp is not None and isinstance(index, Idx) and index.e in (TID, LANE):
+            if not shared.synced:
+                raise self.fail("C2C101", f"the per-warp results in {shared.name} are read before a barrier "
+                                "(`__syncthreads()` after lane 0 of each warp stores them)", node)
             return WarpSlots(shared.per_warp)
         raise self.fail("C2C101", f"read of shared memory {text(node)!r} outside a recognised reduction", node)
 
@@ -155,6 +159,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
             if v.reduced is None:
                 raise self.fail("C2C101", f"read of the shared variable {v.name!r} before a reduced value was published in it",
                                 node)
+            self.check_visible(v, state, node)
             return v.reduced
         return v
 
@@ -186,6 +191,12 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
             fn = parent.parent.child_by_field_name("function")
             return fn is not None and (text(fn) in self.functions or text(fn) in ATOMIC_OPS)
         return False
+
+    def check_visible(self, shared: Shared, state: ThreadState, node: TSNode) -> None:
+        """A value written to shared memory by one thread is visible to the others only after a barrier."""
+        if not shared.synced and _restriction(state.conds, self.block_requirements) != THREAD0:
+            raise self.fail("C2C101", f"{shared.name} is read by other threads than its writer before a barrier "
+                            "(`__syncthreads()` after the store)", node)
 
     def whole_warp(self, v: WarpReduced, node: TSNode) -> Val:
         """A warp's combination used as the row's result: the block must be exactly one warp."""
@@ -255,7 +266,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
                 if isinstance(value, WarpReduced):
                     value = self.whole_warp(value, node)
                 if isinstance(value, (Val, Idx)) and isinstance(index, Idx) and index.e == sx.const(0):
-                    state.env[shared.name] = replace(shared, reduced=self.publish(value, state, node))
+                    state.env[shared.name] = replace(shared, reduced=self.publish(value, state, node), synced=False)
                     return
                 if isinstance(value, Val) and isinstance(index, Idx) and index.e == TID:  # one element per thread
                     state.env[shared.name] = Shared(shared.name, lane_value=value, lane_store=node, synced=False)
@@ -277,7 +288,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
                     value = self.whole_warp(value, node)
                 if not isinstance(value, (Val, Idx)):
                     raise self.fail("C2C101", f"store to the shared variable {old.name!r} is not a reduced value", node)
-                state.env[old.name] = replace(old, reduced=self.publish(value, state, node))
+                state.env[old.name] = replace(old, reduced=self.publish(value, state, node), synced=False)
                 return
             if isinstance(value, (Partial, WarpReduced, WarpSums, BlockShare)):
                 state.env[text(left)] = value
@@ -341,7 +352,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
         if writers not in ({LANE0} if value.kind == "down" else {LANE0, ALL}):
             raise self.fail("C2C101", f"per-warp results stored to {shared.name}[warp] by {writers} (lane 0 of each warp must "
                             f"store{' after __shfl_down_sync' if value.kind == 'down' else ''})", node)
-        state.env[shared.name] = Shared(shared.name, per_warp=value.partial)
+        state.env[shared.name] = Shared(shared.name, per_warp=value.partial, synced=False)
 
     def publish(self, value: Value, state: ThreadState, node: TSNode) -> Val:
         """A value written to shared memory for every thread to read after the barrier: the writers must hold it whole."""
@@ -508,6 +519,9 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
             raise self.fail("C2C101", f"a halving loop starting at {first} (expected blockDim.x / 2 or warpSize / 2)", node)
         stmt = body.named_children[0] if body.type == "compound_statement" else body
         if stmt.type == "if_statement":
+            if not _barrier_follows(body, stmt, first == block_half):
+                raise self.fail("C2C101", "a tree step is not followed by a barrier in the loop (`__syncthreads()`, or "
+                                "`__syncwarp()` within a warp): the next step would read lanes still being written", body)
             return self.shared_tree(var, stmt, sub, state, first == block_half, stop)
         if stop:
             raise self.fail("C2C101", f"a shuffle loop that stops at {stop} (only shared-memory trees may stop early)", node)
@@ -525,7 +539,14 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
         s = sx.sym("__s", 1, None)
         sub.env[var] = Idx(s)
         update = stmt.child_by_field_name("consequence")
+        unsynced = [v.name for v in state.env.values() if isinstance(v, Shared) and v.partial is not None and not v.synced]
+        if unsynced:
+            raise self.fail("C2C101", f"the tree reads the lanes' partials in {unsynced[0]} before a barrier "
+                            "(`__syncthreads()` after storing them)", stmt)
         guard, also = _split_and(stmt.child_by_field_name("condition"))
+        if stop and (also is not None or (update.type == "compound_statement" and len(update.named_children) > 1)):
+            raise self.fail("C2C101", "a tree of tuples that stops early (only single-value trees may end in unrolled steps)",
+                            stmt)
         if also is not None:  # `if (tid < s && better(partner)) { take the partner's pair }`
             if self.condition(guard, sub).index != (Op.LT, TID, s):
                 raise self.fail("C2C101", "a shared-memory tree step must be guarded by `threadIdx.x < s`", stmt)
@@ -727,6 +748,21 @@ def _shuffle_update(stmt: TSNode, var: str) -> tuple[Op, str, str] | None:
                 if text(own) == v and (kind := shuffle_of(other)):
                     return _COMBINE_CALLS[text(right.child_by_field_name("function"))], v, kind
     return None
+
+
+def _barrier_follows(body: TSNode, step: TSNode, whole_block: bool) -> bool:
+    """Whether the loop body calls a barrier after the tree step (`__syncthreads()`; `__syncwarp()` will do within a warp)."""
+    barriers = ("__syncthreads",) if whole_block else ("__syncthreads", "__syncwarp")
+    later = [c for c in body.named_children if c.start_byte >= step.end_byte] if body.type == "compound_statement" else []
+    stack = list(later)
+    while stack:
+        n = stack.pop()
+        fn = n.child_by_field_name("function") if n.type == "call_expression" else None
+        if fn is not None and (text(fn) in barriers or (fn.type == "field_expression" and
+                                                         text(fn.child_by_field_name("field")) == "sync")):
+            return True  # __syncthreads(), or a cooperative group's sync()
+        stack.extend(n.named_children)
+    return False
 
 
 def _halving_stop(cond: str, var: str) -> int | None:

@@ -54,8 +54,8 @@ class UnrolledTrees:
         lanes = self.lane_bound(state)
         if lanes is not None and lanes < offset:
             raise self.fail("C2C101", f"an unrolled tree step by {offset} taken by lanes below {lanes} only", node)
-        if offset == 1:
-            state.env[shared.name] = Shared(shared.name, reduced=self.finish(partial, node))
+        if offset == 1:  # written by lane 0 after the last step: other lanes see it after a barrier
+            state.env[shared.name] = Shared(shared.name, reduced=self.finish(partial, node), synced=False)
         else:
             state.env[shared.name] = Shared(shared.name, partial=partial, remaining=sx.const(offset), synced=False)
         return True

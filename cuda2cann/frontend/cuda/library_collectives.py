@@ -98,7 +98,7 @@ class LibraryCollectives:
                 if cub is not None:
                     return self.cub_reduce(cub, method, args, node, state)
             if obj.type == "identifier" and isinstance(state.env.get(text(obj)), Group):
-                return self.group_method(state.env[text(obj)], method, args, node)
+                return self.group_method(state.env[text(obj)], method, args, node, state)
             return None
         found = CG_CALL.match(text(fn).replace(" ", ""))
         if found is None or found.group(1) not in CG_NAMESPACES:
@@ -112,7 +112,8 @@ class LibraryCollectives:
                 raise self.fail("C2C101", f"cooperative-groups tiles of {size} threads (only whole warps are lifted)", node)
             return Group("tile", WARP)
         if member == "sync" and len(args) == 1:
-            return Idx(sx.const(0))  # a barrier: ordering only
+            self.barrier(state)  # cg::sync(group): a barrier
+            return Idx(sx.const(0))
         if member == "reduce" and len(args) == 3:
             return self.cg_reduce(args, node, state)
         raise self.fail("C2C101", f"cooperative-groups call {name} is not lifted", node)
@@ -171,9 +172,10 @@ class LibraryCollectives:
         self.hold(result, THREAD0 if kind == "down" else ALL)
         return result
 
-    def group_method(self, group: Group, method: str, args: list[TSNode], node: TSNode) -> Value:
+    def group_method(self, group: Group, method: str, args: list[TSNode], node: TSNode, state: ThreadState) -> Value:
         tile = group.kind == "tile"
         if method == "sync" and not args:
+            self.barrier(state)  # block.sync() / tile.sync(): shared memory written before it is visible after it
             return Idx(sx.const(0))
         if method == "thread_rank" and not args:
             return Idx(LANE if tile else TID)
