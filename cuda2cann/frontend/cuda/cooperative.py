@@ -150,6 +150,10 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
             if not shared.synced:
                 raise self.fail("C2C101", f"the per-warp results in {shared.name} are read before a barrier "
                                 "(`__syncthreads()` after lane 0 of each warp stores them)", node)
+            if _restriction(state.conds, self.block_requirements) not in (WARP0, THREAD0):
+                # lanes of several warps read the slots: thread t's slot is also read by lane t of the other warps
+                # (within warp 0 alone each lane reads its own thread's slot: no other reader to wait for)
+                state.env[shared.name] = replace(shared, read_by_others=True)
             return WarpSlots(shared.per_warp)
         raise self.fail("C2C101", f"read of shared memory {text(node)!r} outside a recognised reduction", node)
 
@@ -193,10 +197,20 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
         return False
 
     def check_visible(self, shared: Shared, state: ThreadState, node: TSNode) -> None:
-        """A value written to shared memory by one thread is visible to the others only after a barrier."""
-        if not shared.synced and _restriction(state.conds, self.block_requirements) != THREAD0:
+        """A value written to shared memory by one thread is visible to the others only after a barrier; once they
+        read it, overwriting it needs a barrier too (recorded for check_overwrite)."""
+        if _restriction(state.conds, self.block_requirements) == THREAD0:
+            return
+        if not shared.synced:
             raise self.fail("C2C101", f"{shared.name} is read by other threads than its writer before a barrier "
                             "(`__syncthreads()` after the store)", node)
+        if state.env.get(shared.name) is shared:
+            state.env[shared.name] = replace(shared, read_by_others=True)
+
+    def check_overwrite(self, shared: Shared, node: TSNode) -> None:
+        if shared.read_by_others:
+            raise self.fail("C2C101", f"{shared.name} is overwritten while other threads may still be reading what it held "
+                            "(`__syncthreads()` between the last read and the new store)", node)
 
     def whole_warp(self, v: WarpReduced, node: TSNode) -> Val:
         """A warp's combination used as the row's result: the block must be exactly one warp."""
@@ -255,6 +269,8 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
             shared = state.env.get(text(base)) if base.type == "identifier" else None
             if isinstance(shared, Shared):
                 index = self.expr(left.child_by_field_name("indices").named_children[0], state)
+                if shared.name not in self.pair_arrays:
+                    self.check_overwrite(shared, node)
                 if shared.name in self.pair_arrays and isinstance(index, Idx) and index.e == TID:
                     state.env[self.pair_arrays[shared.name]] = value  # a (value, position) tree step writes its own lane
                     return
@@ -284,6 +300,7 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
         if left.type == "identifier":
             old = state.env.get(text(left))
             if isinstance(old, Shared) and old.scalar:  # `if (threadIdx.x == 0) s_total = total;`
+                self.check_overwrite(old, node)
                 if isinstance(value, WarpReduced):
                     value = self.whole_warp(value, node)
                 if not isinstance(value, (Val, Idx)):

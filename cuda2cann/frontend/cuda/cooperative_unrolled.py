@@ -95,4 +95,5 @@ class UnrolledTrees:
     @staticmethod
     def barrier(state: ThreadState) -> None:
         """`__syncthreads()` / `__syncwarp()`: writes to shared memory before it are visible to every lane after it."""
-        state.env = {n: replace(v, synced=True) if isinstance(v, Shared) and not v.synced else v for n, v in state.env.items()}
+        state.env = {n: replace(v, synced=True, read_by_others=False) if isinstance(v, Shared) else v
+                     for n, v in state.env.items()}

@@ -58,6 +58,8 @@ class Shared:
     remaining: sx.Expr | None = None
     #: no write since the last barrier (`__syncthreads` / `__syncwarp`): other lanes may read what was written
     synced: bool = True
+    #: read by other threads than its writer since the last barrier: overwriting it first needs a barrier
+    read_by_others: bool = False
 
 
 @dataclass(frozen=True)
