@@ -31,6 +31,9 @@ def lift_corpus(tmp_path: Path, name: str, old: str, new: str):
     # a (value, index) tree without the barrier in its loop
     ("row_argmax_block_pairs", "    }\n    __syncthreads();\n  }\n  if (threadIdx.x == 0) token",
      "    }\n  }\n  if (threadIdx.x == 0) token", "a tree step is not followed by a barrier"),
+    # one element per thread stored, then the tree starts without a barrier
+    ("block_partial_sums_once", "  sdata[tid] = (i < n) ? in[i] : 0.0f;\n  __syncthreads();\n", "  sdata[tid] = (i < n) ? in[i] : 0.0f;\n",
+     "the tree reads the lanes' partials in sdata before a barrier"),
     # the row's max read by every thread, then the same array reused for the sums without a barrier in between
     ("softmax_block", "  float row_max = shared[0];\n  __syncthreads();\n", "  float row_max = shared[0];\n",
      "shared is overwritten while other threads may still be reading what it held"),

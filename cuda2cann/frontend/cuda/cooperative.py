@@ -556,7 +556,8 @@ class CooperativeLifter(ArgPairs, WelfordTriples, UnrolledTrees, LibraryCollecti
         s = sx.sym("__s", 1, None)
         sub.env[var] = Idx(s)
         update = stmt.child_by_field_name("consequence")
-        unsynced = [v.name for v in state.env.values() if isinstance(v, Shared) and v.partial is not None and not v.synced]
+        unsynced = [v.name for v in state.env.values()
+                    if isinstance(v, Shared) and (v.partial is not None or v.lane_value is not None) and not v.synced]
         if unsynced:
             raise self.fail("C2C101", f"the tree reads the lanes' partials in {unsynced[0]} before a barrier "
                             "(`__syncthreads()` after storing them)", stmt)
