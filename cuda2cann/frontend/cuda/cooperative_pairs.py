@@ -24,13 +24,12 @@ from tree_sitter import Node as TSNode
 
 from cuda2cann.frontend.cuda.accumulation import IDENTITY, Accumulation, constant
 from cuda2cann.frontend.cuda.cooperative_values import ALL, THREAD0, TID, Partial, Shared, WarpReduced, WarpSums
-from cuda2cann.frontend.cuda.cooperative_welford import merge_verdict
+from cuda2cann.frontend.cuda.cooperative_welford import evaluate, merge_verdict
 from cuda2cann.frontend.cuda.domain import _rename as rename_axes
 from cuda2cann.frontend.cuda.lift import ThreadState
 from cuda2cann.frontend.cuda.values import Idx, Val, Value, as_node
 from cuda2cann.ir import symbolic as sx
 from cuda2cann.ir.dtypes import dtype
-from cuda2cann.ir.interpreter import Interpreter
 from cuda2cann.ir.nodes import Cast, Const, IndexValue, Node, Param, Reduce
 from cuda2cann.ir.ops import Op
 
@@ -39,7 +38,6 @@ ARG_OPS = (Op.ARGMAX, Op.ARGMIN)
 #: (own value, own position, partner value, partner position) pairs a combine step is checked on, ties included
 PAIR_TABLE = ((1.0, 5, 2.0, 9), (2.0, 5, 1.0, 3), (1.0, 5, 1.0, 3), (1.0, 3, 1.0, 5), (-1.0, 8, -1.0, 2),
               (-math.inf, 0, -math.inf, 7), (-math.inf, 4, 3.0, 7), (3.0, 2, -math.inf, 0), (0.5, 1, -0.5, 0))
-PAIR_NAMES = ("__own_v", "__own_i", "__other_v", "__other_i")
 
 
 #: the roles of each tuple kind and their marker names / types
@@ -51,6 +49,10 @@ TUPLE_ROLES = {"(value, position)": {"value": ("v", F32), "position": ("i", INT3
 def tuple_markers(kind: str, side: str) -> dict[str, Val]:
     """Markers for one side ("own" / "other") of a tuple merge, named as the verdicts evaluate them."""
     return {role: Val(Param(f"__{side}_{short}", dt)) for role, (short, dt) in TUPLE_ROLES[kind].items()}
+
+
+#: the marker names of PAIR_TABLE's columns
+PAIR_NAMES = tuple(m.node.name for side in ("own", "other") for m in tuple_markers("(value, position)", side).values())
 
 
 #: (own m, s, partner m, s) of lanes that saw elements: an online-softmax merge is checked on them, and on empty lanes
@@ -77,7 +79,7 @@ def online_pair_verdict(m_after: Value, s_after: Value, own: dict[str, Val], oth
         rows += [((empty_m, 0.0, 2.0, 1.5), True), ((2.0, 1.5, empty_m, 0.0), True), ((empty_m, 0.0, empty_m, 0.0), True)]
     for row, empty in rows:
         scalars = dict(zip(names, row, strict=True))
-        got = [float(Interpreter(None, {}, scalars).value(v.node)) for v in (m_after, s_after)]
+        got = [evaluate(v.node, scalars) for v in (m_after, s_after)]
         for what, g, w in zip(("maximum", "sum"), got, _online_merged(*row), strict=True):
             if not (g == w or math.isclose(g, w, rel_tol=1e-5, abs_tol=1e-6)):
                 if empty:
@@ -94,7 +96,7 @@ def _first_extreme(op: Op, own_v: float, own_i: int, other_v: float, other_i: in
 
 
 def _evaluate(node: Node, values: tuple) -> float:
-    return float(Interpreter(None, {}, dict(zip(PAIR_NAMES, values, strict=True))).value(node))
+    return evaluate(node, dict(zip(PAIR_NAMES, values, strict=True)))
 
 
 def combine_verdict(op: Op, value: Value, position: Value) -> str:

@@ -34,6 +34,11 @@ TRIPLE_TABLE = ((3, 1.0, 2.0, 5, 2.0, 4.0), (0, 0.0, 0.0, 4, 1.5, 3.0), (4, 1.5,
                 (0, 0.0, 0.0, 0, 0.0, 0.0), (1, -2.0, 0.0, 2, 0.5, 0.5), (7, 0.25, 1.75, 1, -3.0, 0.0))
 
 
+def evaluate(node, scalars: dict[str, float]) -> float:
+    """A merge step's result on one row of a verdict table: the marker parameters bound to the row's values."""
+    return float(Interpreter(None, {}, scalars).value(node))
+
+
 def _merged(na: int, ma: float, qa: float, nb: int, mb: float, qb: float) -> tuple[float, float, float]:
     """Chan's merge of two (count, mean, m2) triples; two empty ones stay empty."""
     n = na + nb
@@ -56,8 +61,8 @@ def merge_verdict(after: dict[str, Value], names: dict[str, str], markers: dict[
         scalars = dict(zip(params, row, strict=True))
         want = _merged(*row)
         for role, expected in zip(ROLES, want, strict=True):
-            with_errors = float(Interpreter(None, {}, scalars).value(nodes[role]))
-            if not math.isclose(with_errors, expected, rel_tol=1e-5, abs_tol=1e-6):
+            got = evaluate(nodes[role], scalars)
+            if not math.isclose(got, expected, rel_tol=1e-5, abs_tol=1e-6):
                 empty = row[0] == 0 and row[3] == 0
                 return ("merging two empty lanes does not leave an empty triple (guard the division by n_a + n_b)" if empty
                         else f"the {role} is not Chan's merge of the two triples")
